@@ -1,0 +1,191 @@
+#include "actors/kafka.hpp"
+
+#include <cstdio>
+
+namespace kscope {
+
+std::optional<kafka_property> split_property(std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0)
+    return std::nullopt;
+  return kafka_property{std::string{text.substr(0, eq)},
+                        std::string{text.substr(eq + 1)}};
+}
+
+// -- kafka_config -------------------------------------------------------------
+
+kafka_config::kafka_config() : conf_(rd_kafka_conf_new()) {
+  // librdkafka only reports through callbacks we register; errors from its
+  // own threads never land on stderr behind the status line.
+}
+
+std::optional<std::string> kafka_config::set(const std::string& key,
+                                             const std::string& value) {
+  char errstr[512];
+  if (rd_kafka_conf_set(conf_.get(), key.c_str(), value.c_str(), errstr,
+                        sizeof(errstr))
+      != RD_KAFKA_CONF_OK)
+    return std::string{errstr};
+  return std::nullopt;
+}
+
+std::optional<std::string>
+kafka_config::set_all(const std::vector<kafka_property>& xs,
+                      const std::string& label) {
+  for (const auto& [key, value] : xs)
+    if (auto err = set(key, value))
+      return "invalid " + label + " " + key + "=" + value + ": " + *err;
+  return std::nullopt;
+}
+
+// -- kafka_producer -----------------------------------------------------------
+
+std::unique_ptr<kafka_producer>
+kafka_producer::make(const producer_settings& cfg, std::string& err) {
+  std::unique_ptr<kafka_producer> result{new kafka_producer};
+  result->cfg_ = cfg;
+  kafka_config conf;
+  std::vector<kafka_property> defaults{
+    {"bootstrap.servers", cfg.brokers},
+    {"client.id", "kscope"},
+    {"enable.idempotence", "true"},
+    {"acks", "all"},
+    {"linger.ms", "5"},
+    // Recover quickly once a broker is back: librdkafka's default backoff
+    // grows to 10 s.
+    {"reconnect.backoff.ms", "50"},
+    {"reconnect.backoff.max.ms", "1000"},
+  };
+  if (auto e = conf.set_all(defaults)) {
+    err = *e;
+    return nullptr;
+  }
+  if (auto e = conf.set_all(cfg.properties, "-X")) {
+    err = *e;
+    return nullptr;
+  }
+  rd_kafka_conf_set_opaque(conf.get(), result.get());
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
+  rd_kafka_conf_set_error_cb(conf.get(), on_error);
+  rd_kafka_conf_set_log_cb(conf.get(), on_log);
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr,
+                                sizeof(errstr));
+  if (rk == nullptr) {
+    err = errstr;
+    return nullptr;
+  }
+  conf.release(); // rd_kafka_new took it
+  result->rk_.reset(rk);
+  result->rkt_.reset(rd_kafka_topic_new(rk, cfg.topic.c_str(), nullptr));
+  if (!result->rkt_) {
+    err = "cannot use topic " + cfg.topic + ": "
+          + rd_kafka_err2str(rd_kafka_last_error());
+    return nullptr;
+  }
+  return result;
+}
+
+kafka_producer::~kafka_producer() {
+  // Members go in reverse order: the topic, then the client, then the state
+  // its callbacks touched.
+}
+
+void kafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
+                                 void* opaque) {
+  auto* self = static_cast<kafka_producer*>(opaque);
+  if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    ++self->counters_.delivered;
+    self->counters_.state = broker_state::up;
+  } else {
+    ++self->counters_.failed;
+    self->counters_.last_error = std::string{"delivery failed: "}
+                                 + rd_kafka_err2str(msg->err);
+  }
+}
+
+void kafka_producer::on_error(rd_kafka_t* rk, int code, const char* reason,
+                              void* opaque) {
+  auto* self = static_cast<kafka_producer*>(opaque);
+  auto err = static_cast<rd_kafka_resp_err_t>(code);
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char buf[512];
+    auto orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
+    self->fatal_ = std::string{"fatal Kafka error: "} + rd_kafka_err2name(orig)
+                   + ": " + buf;
+    return;
+  }
+  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+    self->fatal_ = std::string{"Kafka authentication failed: "} + reason;
+    return;
+  }
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
+      || err == RD_KAFKA_RESP_ERR__TRANSPORT
+      || err == RD_KAFKA_RESP_ERR__RESOLVE)
+    self->counters_.state = broker_state::down;
+  self->counters_.last_error = reason;
+}
+
+void kafka_producer::on_log(const rd_kafka_t*, int level, const char* fac,
+                            const char* buf) {
+  // Errors arrive through on_error as well; logs are for `-X debug=...`,
+  // which raises the level to debug (7).
+  if (level >= 7)
+    std::fprintf(stderr, "librdkafka %s: %s\n", fac, buf);
+}
+
+bool kafka_producer::try_produce(std::string_view key,
+                                 std::string_view payload, int64_t ts_ms) {
+  auto err = rd_kafka_producev(
+    rk_.get(), RD_KAFKA_V_RKT(rkt_.get()),
+    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+    RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+    RD_KAFKA_V_VALUE(const_cast<char*>(payload.data()), payload.size()),
+    RD_KAFKA_V_TIMESTAMP(ts_ms), RD_KAFKA_V_END);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
+    return true;
+  if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+    return false;
+  // Anything else (message too large, unknown partition, fatal state) will
+  // not get better by retrying this message.
+  ++counters_.failed;
+  counters_.last_error = std::string{"produce failed: "}
+                         + rd_kafka_err2str(err);
+  return true;
+}
+
+void kafka_producer::produce(std::string_view key, std::string_view payload,
+                             int64_t ts_ms) {
+  ++counters_.sent;
+  if (overflow_.empty() && try_produce(key, payload, ts_ms))
+    return;
+  if (overflow_.size() >= cfg_.overflow_limit) {
+    ++counters_.dropped;
+    counters_.last_error = "local queue full: sample dropped";
+    return;
+  }
+  overflow_.push_back(
+    queued_message{std::string{key}, std::string{payload}, ts_ms});
+}
+
+void kafka_producer::poll() {
+  rd_kafka_poll(rk_.get(), 0);
+  while (!overflow_.empty()) {
+    auto& msg = overflow_.front();
+    if (!try_produce(msg.key, msg.payload, msg.ts_ms))
+      break;
+    overflow_.pop_front();
+  }
+}
+
+publisher_status kafka_producer::status() const {
+  auto result = counters_;
+  result.queued = pending();
+  return result;
+}
+
+size_t kafka_producer::pending() const {
+  return static_cast<size_t>(rd_kafka_outq_len(rk_.get())) + overflow_.size();
+}
+
+} // namespace kscope

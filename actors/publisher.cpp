@@ -1,0 +1,87 @@
+#include "actors/publisher.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include "messages/errors.hpp"
+#include "messages/type_ids.hpp"
+
+namespace kscope {
+
+caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
+                        std::shared_ptr<kafka_producer> producer,
+                        publisher_config cfg, caf::actor status_sink) {
+  self->state.producer = std::move(producer);
+  self->state.next_status = self->clock().now();
+  auto report = [=](bool final) {
+    auto& st = self->state;
+    auto status = st.producer->status();
+    status.final = final;
+    if (final || status != st.last_reported) {
+      st.last_reported = status;
+      if (status_sink)
+        self->send(status_sink, status);
+    }
+  };
+  // Returns false (after quitting) when the producer hit a fatal error.
+  auto poll = [=] {
+    auto& st = self->state;
+    st.producer->poll();
+    if (auto& fatal = st.producer->fatal_error()) {
+      report(true);
+      self->quit(caf::make_error(errc::kafka_fatal, *fatal));
+      return false;
+    }
+    return true;
+  };
+  // One timer chain at a time: rescheduling bumps the generation, and the
+  // older chain's tick is ignored when it arrives.
+  auto schedule = [=](std::chrono::milliseconds delay) {
+    auto gen = ++self->state.tick_gen;
+    self->delayed_send(self, delay, tick_atom_v, gen);
+  };
+  schedule(std::chrono::milliseconds{0});
+  return {
+    [=](sample& x) {
+      auto& st = self->state;
+      st.buf.clear();
+      encode(cfg.format, x, st.buf);
+      st.producer->produce(x.host, st.buf, x.ts_ns / 1000000);
+      if (st.idle) {
+        st.idle = false;
+        schedule(cfg.poll_interval);
+      }
+    },
+    [=](tick_atom, uint64_t gen) {
+      auto& st = self->state;
+      if (gen != st.tick_gen)
+        return;
+      if (!poll())
+        return;
+      auto now = self->clock().now();
+      if (st.draining && (st.producer->pending() == 0
+                          || now >= st.drain_deadline)) {
+        report(true);
+        self->quit();
+        return;
+      }
+      if (now >= st.next_status) {
+        report(false);
+        st.next_status = now + cfg.status_interval;
+      }
+      st.idle = !st.draining && st.producer->pending() == 0;
+      schedule(st.idle ? cfg.status_interval : cfg.poll_interval);
+    },
+    [=](stop_atom) {
+      auto& st = self->state;
+      if (st.draining)
+        return;
+      st.draining = true;
+      st.idle = false;
+      st.drain_deadline = self->clock().now() + cfg.flush_timeout;
+      schedule(std::chrono::milliseconds{0});
+    },
+  };
+}
+
+} // namespace kscope

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/proc_stat.hpp"
+
+namespace kscope {
+
+/// Shortest sampling interval: /proc/stat counts in 10 ms ticks, so shorter
+/// intervals give coarse 0/50/100 % steps.
+constexpr std::chrono::milliseconds min_sampling_interval{100};
+
+/// What the sampler measures and how often.
+struct sampler_config {
+  std::chrono::milliseconds interval{500};
+  /// Folder holding `stat`; tests use fixture folders.
+  std::string proc_root = "/proc";
+  /// Host name stamped on every sample (and used as the Kafka key).
+  std::string host;
+  /// Stop after this many samples; 0 means never.
+  uint64_t count = 0;
+};
+
+/// Sequence numbers of one producer. Shared by every incarnation of its
+/// sampler, so a restarted sampler continues where the last one stopped.
+struct sample_sequence {
+  std::atomic<uint64_t> last{0};
+};
+
+struct sampler_state {
+  static inline const char* name = "kscope.sampler";
+  std::optional<cpu_usage_meter> meter;
+  /// When the next tick is due; ticks are scheduled on absolute times, so
+  /// the interval does not drift by the time a tick takes.
+  caf::actor_clock::time_point next_tick;
+};
+
+/// Samples total and per-core CPU usage every `cfg.interval` and sends each
+/// `sample` to `sink`. Protocol:
+/// - `stop_atom`: quit normally.
+/// - quits normally after `cfg.count` samples (if non-zero);
+/// - quits with `errc::sampling_failed` when /proc/stat cannot be read.
+caf::behavior sampler(caf::stateful_actor<sampler_state>* self,
+                      sampler_config cfg,
+                      std::shared_ptr<sample_sequence> seq, caf::actor sink);
+
+} // namespace kscope

@@ -1,0 +1,32 @@
+#include "main/options.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace kscope {
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  double value = 0;
+  auto first = text.data();
+  auto last = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{} || ptr == first)
+    return std::nullopt;
+  std::string_view unit{ptr, static_cast<size_t>(last - ptr)};
+  double factor = 0;
+  if (unit == "ms")
+    factor = 1;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "m")
+    factor = 60000;
+  else
+    return std::nullopt;
+  auto millis = value * factor;
+  // Ten years is far beyond any sensible interval or timeout.
+  if (!std::isfinite(millis) || millis < 0 || millis > 3.2e11)
+    return std::nullopt;
+  return std::chrono::milliseconds{static_cast<int64_t>(std::llround(millis))};
+}
+
+} // namespace kscope

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "main/options.hpp"
+
+namespace kscope {
+
+/// Exit codes: 0 success, 1 runtime failure, 2 usage error.
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failure = 1,
+  exit_usage = 2,
+};
+
+/// Set by the SIGINT/SIGTERM handler; roles poll it.
+bool stop_requested();
+
+/// Installs the SIGINT/SIGTERM handler.
+void install_signal_handlers();
+
+/// `kscope produce`: sample this host and publish until stopped or --count.
+int run_produce(const produce_options& opts);
+
+/// `kscope broker`: the embedded broker until SIGINT/SIGTERM.
+int run_broker(const broker_options& opts);
+
+/// `kscope run`: the embedded broker (unless -b) and the producer in one
+/// process.
+int run_all(const run_options& opts);
+
+} // namespace kscope

@@ -1,0 +1,82 @@
+#include "main/status_line.hpp"
+
+#include <ctime>
+
+namespace kscope {
+
+namespace {
+
+std::string utc_now() {
+  char buf[32];
+  auto now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+} // namespace
+
+status_line::status_line(std::FILE* out, bool terminal, std::string label)
+  : out_(out), terminal_(terminal), label_(std::move(label)) {
+}
+
+std::string status_line::render(const publisher_status& x) {
+  std::string result;
+  result += "sent " + std::to_string(x.sent);
+  result += "  delivered " + std::to_string(x.delivered);
+  result += "  queued " + std::to_string(x.queued);
+  if (x.failed > 0)
+    result += "  failed " + std::to_string(x.failed);
+  if (x.dropped > 0)
+    result += "  dropped " + std::to_string(x.dropped);
+  result += "  broker ";
+  result += to_string(x.state);
+  if (x.state == broker_state::down && !x.last_error.empty())
+    result += " (" + x.last_error + "; retrying)";
+  return result;
+}
+
+void status_line::print_line(const std::string& text) {
+  if (terminal_) {
+    std::fprintf(out_, "\r\033[K%s\n", text.c_str());
+    live_ = false;
+  } else {
+    std::fprintf(out_, "%s %s\n", utc_now().c_str(), text.c_str());
+  }
+  std::fflush(out_);
+}
+
+void status_line::update(const publisher_status& x) {
+  auto text = label_ + "  " + render(x);
+  if (terminal_ && !x.final) {
+    std::fprintf(out_, "\r\033[K%s", text.c_str());
+    std::fflush(out_);
+    live_ = true;
+  } else {
+    auto now = std::chrono::steady_clock::now();
+    bool changed = x.state != last_.state || x.last_error != last_.last_error
+                   || x.failed != last_.failed || x.dropped != last_.dropped;
+    if (x.final || changed || now - last_log_ >= log_every_) {
+      print_line(text);
+      last_log_ = now;
+    }
+  }
+  last_ = x;
+}
+
+void status_line::log(const std::string& line) {
+  print_line(label_ + "  " + line);
+  if (terminal_ && last_.sent + last_.queued > 0)
+    update(last_);
+}
+
+void status_line::finish() {
+  if (live_) {
+    std::fputc('\n', out_);
+    std::fflush(out_);
+    live_ = false;
+  }
+}
+
+} // namespace kscope

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/meta/type_name.hpp>
+
+namespace kscope {
+
+/// Connection state of a Kafka client as its callbacks last reported it.
+enum class broker_state : uint8_t {
+  connecting, ///< No broker has answered yet.
+  up,         ///< The last request or delivery succeeded.
+  down,       ///< All brokers are down or unreachable; librdkafka retries.
+};
+
+/// Returns "connecting", "up" or "down".
+const char* to_string(broker_state x);
+
+/// Progress of the publishing side, sent to the status sink on a timer and
+/// once more, with `final` set, when the publisher stops.
+struct publisher_status {
+  /// Samples handed to librdkafka.
+  uint64_t sent = 0;
+  /// Samples the broker acknowledged (acks=all).
+  uint64_t delivered = 0;
+  /// Samples whose delivery failed for good.
+  uint64_t failed = 0;
+  /// Samples dropped before reaching librdkafka (its queue stayed full).
+  uint64_t dropped = 0;
+  /// Messages librdkafka still holds (in flight or waiting for a broker).
+  uint64_t queued = 0;
+  broker_state state = broker_state::connecting;
+  /// Last error reported by librdkafka, empty when none.
+  std::string last_error;
+  /// True on the last status, after the flush on shutdown.
+  bool final = false;
+};
+
+inline bool operator==(const publisher_status& x, const publisher_status& y) {
+  return x.sent == y.sent && x.delivered == y.delivered && x.failed == y.failed
+         && x.dropped == y.dropped && x.queued == y.queued && x.state == y.state
+         && x.last_error == y.last_error && x.final == y.final;
+}
+
+inline bool operator!=(const publisher_status& x, const publisher_status& y) {
+  return !(x == y);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, publisher_status& x) {
+  return f(caf::meta::type_name("publisher_status"), x.sent, x.delivered,
+           x.failed, x.dropped, x.queued, x.state, x.last_error, x.final);
+}
+
+} // namespace kscope

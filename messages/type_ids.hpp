@@ -1,0 +1,30 @@
+#pragma once
+
+// The one CAF type-ID block of kscope: every type that travels in a message
+// and every atom. Register it once with
+// `cfg.add_message_types<caf::id_block::kscope>()`.
+
+#include <caf/atom.hpp>
+#include <caf/type_id.hpp>
+
+#include "messages/errors.hpp"
+#include "messages/sample.hpp"
+#include "messages/status.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
+
+  CAF_ADD_TYPE_ID(kscope, (kscope::sample))
+  CAF_ADD_TYPE_ID(kscope, (kscope::publisher_status))
+
+  /// Timer tick of an actor to itself.
+  CAF_ADD_ATOM(kscope, kscope, tick_atom, "tick")
+  /// Asks an actor to finish its work and quit (the publisher flushes first).
+  CAF_ADD_ATOM(kscope, kscope, stop_atom, "stop")
+  /// A supervisor's last word to its listener, with a caf::error.
+  CAF_ADD_ATOM(kscope, kscope, done_atom, "done")
+  /// Carries a status struct to a status sink.
+  CAF_ADD_ATOM(kscope, kscope, status_atom, "status")
+  /// Supervisor-internal: respawn a child after its backoff.
+  CAF_ADD_ATOM(kscope, kscope, restart_atom, "restart")
+
+CAF_END_TYPE_ID_BLOCK(kscope)

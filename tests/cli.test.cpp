@@ -1,0 +1,79 @@
+// Bad command lines get one clear line and exit code 2.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include <unistd.h>
+
+#include "main/options.hpp"
+#include "tests/support/process.hpp"
+
+using namespace kscope;
+using namespace std::chrono_literals;
+
+TEST_CASE("durations need a unit and accept ms, s and m") {
+  CHECK(parse_duration("500ms") == 500ms);
+  CHECK(parse_duration("0.5s") == 500ms);
+  CHECK(parse_duration("2s") == 2000ms);
+  CHECK(parse_duration("1m") == 60000ms);
+  CHECK_FALSE(parse_duration("500"));
+  CHECK_FALSE(parse_duration("-1s"));
+  CHECK_FALSE(parse_duration("1h"));
+  CHECK_FALSE(parse_duration("s"));
+  CHECK_FALSE(parse_duration(""));
+  CHECK_FALSE(parse_duration("1e300s"));
+  CHECK_FALSE(parse_duration("nans"));
+}
+
+TEST_CASE("bad produce options exit 2 with one line naming the problem") {
+  struct row {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  std::vector<row> rows{
+    {{"produce", "-i", "50ms"}, "below 100ms"},
+    {{"produce", "-i", "fast"}, "invalid --interval 'fast'"},
+    {{"produce", "--format", "xml"}, "invalid --format 'xml'"},
+    {{"produce", "-X", "no.such.property=1"}, "no.such.property"},
+    {{"produce", "-X", "novalue"}, "expected key=value"},
+    {{"produce", "--count", "many"}, "--count"},
+    {{"produce", "--bogus"}, "--bogus"},
+    {{"produce", "--config", "/nonexistent/kscope.toml"}, "kscope.toml"},
+    {{}, "subcommand"},
+  };
+  for (auto& r : rows) {
+    std::vector<std::string> argv{test::kscope_binary()};
+    argv.insert(argv.end(), r.args.begin(), r.args.end());
+    auto res = test::run(argv, 10s);
+    INFO(res.output);
+    CHECK(res.code == 2);
+    CHECK(res.output.find(r.says) != std::string::npos);
+    CHECK(res.output.find("error") != std::string::npos);
+    // One line.
+    CHECK(std::count(res.output.begin(), res.output.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("options come from a config file, and flags override it") {
+  char path[] = "/tmp/kscope-config-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::string text = "[produce]\ninterval = \"20ms\"\n";
+  REQUIRE(write(fd, text.data(), text.size())
+          == static_cast<ssize_t>(text.size()));
+  close(fd);
+  // The file's interval is read (and refused)...
+  auto res = test::run({test::kscope_binary(), "--config", path, "produce"},
+                       10s);
+  INFO(res.output);
+  CHECK(res.code == 2);
+  CHECK(res.output.find("--interval 20ms is below 100ms") != std::string::npos);
+  // ...and a flag on the command line wins over it.
+  res = test::run({test::kscope_binary(), "--config", path, "produce", "-i",
+                   "30ms"},
+                  10s);
+  CHECK(res.code == 2);
+  CHECK(res.output.find("--interval 30ms is below 100ms") != std::string::npos);
+  std::remove(path);
+}

@@ -1,0 +1,185 @@
+// The producer node as a user runs it: the kscope binary against the
+// embedded broker, read back by a plain librdkafka consumer and by kcat.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <regex>
+#include <thread>
+
+#include <unistd.h>
+
+#include "actors/embedded_broker.hpp"
+#include "messages/codec.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/raw_consumer.hpp"
+
+using namespace kscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct broker_fixture {
+  std::unique_ptr<embedded_broker> broker;
+  std::string topic = "test-topic";
+
+  broker_fixture() {
+    std::string err;
+    broker = embedded_broker::start(1, err);
+    REQUIRE_MESSAGE(broker, err);
+    REQUIRE_MESSAGE(broker->create_topic(topic, 1, err), err);
+  }
+
+  std::vector<std::string> produce(std::vector<std::string> extra) const {
+    std::vector<std::string> args{test::kscope_binary(), "produce", "-b",
+                                  broker->bootstrap(),   "-t",      topic,
+                                  "--host",              "test-host"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  std::vector<sample> read(size_t expected) const {
+    std::vector<sample> result;
+    for (auto& rec : test::consume_all(broker->bootstrap(), topic, expected)) {
+      CHECK(rec.key == "test-host");
+      sample x;
+      REQUIRE(decode(rec.value, x) == decode_error::none);
+      result.push_back(std::move(x));
+    }
+    return result;
+  }
+};
+
+/// Sequence numbers of `xs` are exactly 1..n, in order.
+void check_sequence(const std::vector<sample>& xs, size_t n) {
+  REQUIRE(xs.size() == n);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    CHECK(xs[i].seq == i + 1);
+    CHECK(xs[i].host == "test-host");
+    CHECK(xs[i].cpu >= 0);
+    CHECK(xs[i].cpu <= 100);
+  }
+}
+
+/// The number after `word` in the last line of `text` containing it.
+uint64_t last_count(const std::string& text, const std::string& word) {
+  std::regex re{word + " ([0-9]+)"};
+  uint64_t result = 0;
+  for (std::sregex_iterator i{text.begin(), text.end(), re}, end; i != end;
+       ++i)
+    result = std::stoull((*i)[1]);
+  return result;
+}
+
+} // namespace
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "produce --count 20 delivers exactly 20 samples in order, "
+                  "keyed by host") {
+  auto res = test::run(produce({"-i", "100ms", "--count", "20"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  auto xs = read(20);
+  check_sequence(xs, 20);
+  for (size_t i = 1; i < xs.size(); ++i)
+    CHECK(xs[i].ts_ns > xs[i - 1].ts_ns);
+  // Nothing beyond the 20.
+  CHECK(test::consume_all(broker->bootstrap(), topic, 0).size() == 20);
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "a broker down mid-run loses and duplicates nothing") {
+  test::process proc{produce({"-i", "100ms", "--count", "40"})};
+  // Wait until the stream is flowing, then take the broker away for longer
+  // than several sampling intervals.
+  REQUIRE(test::consume_all(broker->bootstrap(), topic, 3).size() >= 3);
+  broker->set_down();
+  std::this_thread::sleep_for(1500ms);
+  broker->set_up();
+  auto code = proc.wait();
+  INFO(proc.output());
+  REQUIRE(code == 0);
+  check_sequence(read(40), 40);
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "SIGTERM mid-run flushes every sample taken before it") {
+  test::process proc{produce({"-i", "100ms"})};
+  REQUIRE(test::consume_all(broker->bootstrap(), topic, 5).size() >= 5);
+  proc.signal(SIGTERM);
+  auto code = proc.wait();
+  auto out = proc.output();
+  INFO(out);
+  REQUIRE(code == 0);
+  auto sent = last_count(out, "sent");
+  CHECK(sent >= 5);
+  CHECK(last_count(out, "delivered") == sent);
+  check_sequence(read(sent), sent);
+  CHECK(test::consume_all(broker->bootstrap(), topic, 0).size() == sent);
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "kcat reads the seed format as the original's percentages") {
+  auto res = test::run(
+    produce({"-i", "100ms", "--count", "10", "--format", "seed"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  auto recs = test::consume_all(broker->bootstrap(), topic, 10);
+  REQUIRE(recs.size() == 10);
+  auto kcat = test::run({"kcat", "-C", "-b", broker->bootstrap(), "-t", topic,
+                         "-o", "beginning", "-e", "-q", "-s", "value=>H",
+                         "-f", "%s\n"});
+  INFO(kcat.output);
+  REQUIRE(kcat.code == 0);
+  std::vector<int> from_kcat;
+  std::istringstream lines{kcat.output};
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty())
+      from_kcat.push_back(std::stoi(line));
+  REQUIRE(from_kcat.size() == 10);
+  for (size_t i = 0; i < recs.size(); ++i) {
+    REQUIRE(recs[i].value.size() == 2);
+    sample x;
+    REQUIRE(decode(recs[i].value, x) == decode_error::none);
+    CHECK(from_kcat[i] == static_cast<int>(x.cpu));
+    CHECK(from_kcat[i] >= 0);
+    CHECK(from_kcat[i] <= 100);
+  }
+}
+
+TEST_CASE("kscope broker serves split nodes: produce --count 20, kcat reads "
+          "20") {
+  std::string file = "/tmp/kscope-test-bootstrap-" + std::to_string(getpid());
+  test::process broker{{test::kscope_binary(), "broker", "--bootstrap-file",
+                        file}};
+  REQUIRE(broker.wait_for_output("127.0.0.1:"));
+  auto first_line = broker.output().substr(0, broker.output().find('\n'));
+  std::ifstream in{file};
+  std::string bootstrap;
+  std::getline(in, bootstrap);
+  CHECK(bootstrap == first_line);
+  auto res = test::run({test::kscope_binary(), "produce", "-b", bootstrap,
+                        "--count", "20", "-i", "100ms"});
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  auto kcat = test::run({"kcat", "-C", "-b", bootstrap, "-t", "test-topic",
+                         "-o", "beginning", "-e", "-q", "-f", "%k\n"});
+  REQUIRE(kcat.code == 0);
+  CHECK(std::count(kcat.output.begin(), kcat.output.end(), '\n') == 20);
+  broker.signal(SIGTERM);
+  CHECK(broker.wait() == 0);
+}
+
+TEST_CASE("an unreachable broker is reported and waited for, and undelivered "
+          "samples fail the run") {
+  auto res = test::run({test::kscope_binary(), "produce", "-b",
+                        "127.0.0.1:1", "-i", "100ms", "--count", "3",
+                        "--flush-timeout", "1s"});
+  INFO(res.output);
+  CHECK(res.code == 1);
+  CHECK(res.output.find("broker down") != std::string::npos);
+  CHECK(res.output.find("0 of 3 samples delivered") != std::string::npos);
+}
