@@ -1,6 +1,8 @@
 #include "actors/kafka.hpp"
 
+#include <charconv>
 #include <cstdio>
+#include <thread>
 
 namespace kscope {
 
@@ -186,6 +188,218 @@ publisher_status kafka_producer::status() const {
 
 size_t kafka_producer::pending() const {
   return static_cast<size_t>(rd_kafka_outq_len(rk_.get())) + overflow_.size();
+}
+
+// -- kafka_consumer -----------------------------------------------------------
+
+std::optional<start_offset> parse_start_offset(std::string_view text) {
+  if (text == "beginning")
+    return start_offset{start_offset::beginning, 0};
+  if (text == "end")
+    return start_offset{start_offset::end, 0};
+  bool negative = !text.empty() && text.front() == '-';
+  auto digits = negative ? text.substr(1) : text;
+  int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(),
+                                   digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc{}
+      || ptr != digits.data() + digits.size() || value < 0)
+    return std::nullopt;
+  if (negative) {
+    if (value == 0)
+      return std::nullopt;
+    return start_offset{start_offset::tail, value};
+  }
+  return start_offset{start_offset::absolute, value};
+}
+
+std::unique_ptr<kafka_consumer>
+kafka_consumer::make(const consumer_settings& cfg, std::string& err) {
+  if (cfg.topics.empty()) {
+    err = "no topic to read";
+    return nullptr;
+  }
+  if (!cfg.group.empty() && cfg.start.kind != start_offset::beginning
+      && cfg.start.kind != start_offset::end) {
+    err = "with a consumer group (-G), -o must be beginning or end: the "
+          "group's committed offsets decide the rest";
+    return nullptr;
+  }
+  std::unique_ptr<kafka_consumer> result{new kafka_consumer};
+  result->cfg_ = cfg;
+  kafka_config conf;
+  // librdkafka wants a group id even for direct assignment; nothing is
+  // committed without a group of the user's.
+  auto group = cfg.group.empty() ? std::string{"kscope-viewer"} : cfg.group;
+  std::vector<kafka_property> defaults{
+    {"bootstrap.servers", cfg.brokers},
+    {"client.id", "kscope"},
+    {"group.id", group},
+    {"enable.auto.commit", cfg.group.empty() ? "false" : "true"},
+    {"auto.offset.reset",
+     cfg.start.kind == start_offset::beginning ? "earliest" : "latest"},
+    {"reconnect.backoff.ms", "50"},
+    {"reconnect.backoff.max.ms", "1000"},
+    {"fetch.wait.max.ms", "100"},
+  };
+  if (auto e = conf.set_all(defaults)) {
+    err = *e;
+    return nullptr;
+  }
+  if (auto e = conf.set_all(cfg.properties, "-X")) {
+    err = *e;
+    return nullptr;
+  }
+  rd_kafka_conf_set_opaque(conf.get(), result.get());
+  rd_kafka_conf_set_error_cb(conf.get(), on_error);
+  rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t*, int level,
+                                          const char* fac, const char* buf) {
+    if (level >= 7)
+      std::fprintf(stderr, "librdkafka %s: %s\n", fac, buf);
+  });
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr,
+                                sizeof(errstr));
+  if (rk == nullptr) {
+    err = errstr;
+    return nullptr;
+  }
+  conf.release();
+  result->rk_.reset(rk);
+  rd_kafka_poll_set_consumer(rk);
+  return result;
+}
+
+kafka_consumer::~kafka_consumer() {
+  if (rk_)
+    rd_kafka_consumer_close(rk_.get());
+}
+
+bool kafka_consumer::assign() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_assign_try_) {
+    std::this_thread::sleep_until(next_assign_try_);
+    now = next_assign_try_;
+  }
+  next_assign_try_ = now + std::chrono::seconds{1};
+  if (!cfg_.group.empty()) {
+    auto* list = rd_kafka_topic_partition_list_new(
+      static_cast<int>(cfg_.topics.size()));
+    for (auto& topic : cfg_.topics)
+      rd_kafka_topic_partition_list_add(list, topic.c_str(),
+                                        RD_KAFKA_PARTITION_UA);
+    auto err = rd_kafka_subscribe(rk_.get(), list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      health_.last_error = std::string{"subscribe failed: "}
+                           + rd_kafka_err2str(err);
+      return false;
+    }
+    assigned_ = true;
+    return true;
+  }
+  auto* list = rd_kafka_topic_partition_list_new(8);
+  bool complete = true;
+  for (auto& topic : cfg_.topics) {
+    const rd_kafka_metadata_t* md = nullptr;
+    auto* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    auto err = rd_kafka_metadata(rk_.get(), 0, rkt, &md, 1000);
+    rd_kafka_topic_destroy(rkt);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      health_.state = broker_state::down;
+      health_.last_error = std::string{"no metadata: "}
+                           + rd_kafka_err2str(err);
+      complete = false;
+      break;
+    }
+    health_.state = broker_state::up;
+    const auto& t = md->topics[0];
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR || t.partition_cnt == 0) {
+      health_.last_error = "waiting for topic " + topic + ": "
+                           + rd_kafka_err2str(t.err);
+      rd_kafka_metadata_destroy(md);
+      complete = false;
+      break;
+    }
+    for (int i = 0; i < t.partition_cnt; ++i) {
+      auto* p = rd_kafka_topic_partition_list_add(list, topic.c_str(),
+                                                  t.partitions[i].id);
+      switch (cfg_.start.kind) {
+        case start_offset::beginning:
+          p->offset = RD_KAFKA_OFFSET_BEGINNING;
+          break;
+        case start_offset::end:
+          p->offset = RD_KAFKA_OFFSET_END;
+          break;
+        case start_offset::absolute:
+          p->offset = cfg_.start.value;
+          break;
+        case start_offset::tail:
+          p->offset = RD_KAFKA_OFFSET_TAIL(cfg_.start.value);
+          break;
+      }
+    }
+    rd_kafka_metadata_destroy(md);
+  }
+  if (complete) {
+    auto err = rd_kafka_assign(rk_.get(), list);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      assigned_ = true;
+      health_.partitions = static_cast<size_t>(list->cnt);
+      health_.last_error.clear();
+    } else {
+      health_.last_error = std::string{"assign failed: "}
+                           + rd_kafka_err2str(err);
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return assigned_;
+}
+
+bool kafka_consumer::handle(const rd_kafka_message_t& msg) {
+  if (msg.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    health_.state = broker_state::up;
+    return true;
+  }
+  if (msg.err == RD_KAFKA_RESP_ERR__PARTITION_EOF)
+    return false;
+  health_.last_error = rd_kafka_message_errstr(&msg);
+  if (msg.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED
+      || msg.err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
+    fatal_ = "Kafka authorization failed: " + health_.last_error;
+  return false;
+}
+
+kafka_record kafka_consumer::record_of(const rd_kafka_message_t& msg) {
+  kafka_record result;
+  result.topic = rd_kafka_topic_name(msg.rkt);
+  if (msg.key != nullptr)
+    result.key = std::string_view{static_cast<const char*>(msg.key),
+                                  msg.key_len};
+  if (msg.payload != nullptr)
+    result.value = std::string_view{static_cast<const char*>(msg.payload),
+                                    msg.len};
+  result.partition = msg.partition;
+  result.offset = msg.offset;
+  rd_kafka_timestamp_type_t type;
+  result.timestamp_ms = rd_kafka_message_timestamp(&msg, &type);
+  return result;
+}
+
+void kafka_consumer::on_error(rd_kafka_t*, int code, const char* reason,
+                              void* opaque) {
+  auto* self = static_cast<kafka_consumer*>(opaque);
+  auto err = static_cast<rd_kafka_resp_err_t>(code);
+  if (err == RD_KAFKA_RESP_ERR__FATAL
+      || err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+    self->fatal_ = std::string{"Kafka error: "} + reason;
+    return;
+  }
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
+      || err == RD_KAFKA_RESP_ERR__TRANSPORT
+      || err == RD_KAFKA_RESP_ERR__RESOLVE)
+    self->health_.state = broker_state::down;
+  self->health_.last_error = reason;
 }
 
 } // namespace kscope

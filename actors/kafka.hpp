@@ -3,6 +3,7 @@
 // RAII over librdkafka's C API: the one place kscope touches a Kafka client's
 // configuration and callbacks.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -147,6 +148,123 @@ private:
   // still exists.
   std::unique_ptr<rd_kafka_t, kafka_deleter> rk_;
   std::unique_ptr<rd_kafka_topic_t, kafka_deleter> rkt_;
+};
+
+/// Where a consumer without a committed offset starts (`-o`).
+struct start_offset {
+  enum kind_t : uint8_t {
+    beginning, ///< The oldest message kept.
+    end,       ///< Only messages produced from now on.
+    absolute,  ///< `value` is an offset (every partition).
+    tail,      ///< The last `value` messages of each partition.
+  };
+  kind_t kind = end;
+  int64_t value = 0;
+};
+
+/// Parses "beginning", "end", "<offset>" (>= 0) or "-<N>" (N > 0).
+std::optional<start_offset> parse_start_offset(std::string_view text);
+
+/// What and how a consumer reads.
+struct consumer_settings {
+  std::string brokers = "localhost:9092";
+  std::vector<std::string> topics{"test-topic"};
+  /// Consumer group; empty means no group: every partition is assigned
+  /// directly, so every viewer sees everything and starts fast.
+  std::string group;
+  start_offset start;
+  std::vector<kafka_property> properties;
+};
+
+/// One message as the consumer hands it on: borrowed views, valid during
+/// the callback only.
+struct kafka_record {
+  std::string_view topic;
+  std::string_view key;
+  std::string_view value;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  /// Kafka timestamp in milliseconds; -1 when absent.
+  int64_t timestamp_ms = -1;
+};
+
+/// Connection state and errors of a consumer.
+struct consumer_health {
+  broker_state state = broker_state::connecting;
+  std::string last_error;
+  /// Partitions assigned so far.
+  size_t partitions = 0;
+};
+
+/// A librdkafka consumer. Without a group it assigns every partition of its
+/// topics directly, retrying until the topics exist; with one it
+/// subscribes. Not thread-safe: one actor uses it.
+class kafka_consumer {
+public:
+  /// Creates the consumer; nullptr and `err` on an invalid property or
+  /// option combination.
+  static std::unique_ptr<kafka_consumer> make(const consumer_settings& cfg,
+                                              std::string& err);
+
+  ~kafka_consumer();
+
+  kafka_consumer(const kafka_consumer&) = delete;
+  kafka_consumer& operator=(const kafka_consumer&) = delete;
+
+  /// Waits up to `timeout_ms` for messages and hands up to `max` of them to
+  /// `on_record`; returns how many. Blocks: call it from a detached actor.
+  template <class F>
+  size_t poll(int timeout_ms, size_t max, F&& on_record) {
+    size_t n = 0;
+    if (!assigned_ && !assign())
+      return 0;
+    for (int wait = timeout_ms; n < max; wait = 0) {
+      auto* msg = rd_kafka_consumer_poll(rk_.get(), wait);
+      if (msg == nullptr)
+        break;
+      if (handle(*msg)) {
+        on_record(record_of(*msg));
+        ++n;
+      }
+      rd_kafka_message_destroy(msg);
+    }
+    return n;
+  }
+
+  const consumer_health& health() const noexcept {
+    return health_;
+  }
+
+  /// Set once librdkafka reported an error that retrying cannot mend.
+  const std::optional<std::string>& fatal_error() const noexcept {
+    return fatal_;
+  }
+
+  const consumer_settings& settings() const noexcept {
+    return cfg_;
+  }
+
+private:
+  kafka_consumer() = default;
+
+  /// Assigns all partitions (no group) or subscribes; false while a topic
+  /// has no metadata yet.
+  bool assign();
+
+  /// Accounts for errors and EOF events; true for a data message.
+  bool handle(const rd_kafka_message_t& msg);
+
+  static kafka_record record_of(const rd_kafka_message_t& msg);
+
+  static void on_error(rd_kafka_t* rk, int err, const char* reason,
+                       void* opaque);
+
+  consumer_settings cfg_;
+  consumer_health health_;
+  std::optional<std::string> fatal_;
+  bool assigned_ = false;
+  std::chrono::steady_clock::time_point next_assign_try_;
+  std::unique_ptr<rd_kafka_t, kafka_deleter> rk_;
 };
 
 } // namespace kscope

@@ -38,9 +38,40 @@ struct broker_options {
   std::string bootstrap_file;
 };
 
-/// `kscope run` (both roles; the viewer half lands with the viewer issue).
+/// `kscope view`, and the viewer half of `kscope run`.
+struct view_options {
+  /// `-t`, repeatable (view only; `run` reads the topic it produces to).
+  std::vector<std::string> topics{"test-topic"};
+  /// `-G`
+  std::string group;
+  /// `-o`: beginning, end, an offset, or -N for the last N per partition.
+  std::string offset = "end";
+  size_t window = 200;
+  bool per_core = false;
+  double fps = 10;
+  std::string type = "line";
+  std::string smooth = "none";
+  std::string title = "CPU usage";
+  std::string x_label = "seconds before now";
+  std::string y_label = "CPU %";
+  std::vector<std::string> colors;
+  /// x axis width: "auto" or a duration.
+  std::string span = "auto";
+  std::string expire = "60s";
+  std::string snapshot;
+  uint64_t count = 0;
+  std::string duration;
+  std::string csv;
+  bool terminal = false;
+  std::string font;
+  unsigned width = 1280;
+  unsigned height = 720;
+};
+
+/// `kscope run`: both roles in one process.
 struct run_options {
   produce_options produce;
+  view_options view;
   int partitions = 1;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -51,6 +52,21 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, publisher_status& x) {
   return f(caf::meta::type_name("publisher_status"), x.sent, x.delivered,
            x.failed, x.dropped, x.queued, x.state, x.last_error, x.final);
+}
+
+/// What the consumer tells the window besides samples: payloads it could
+/// not decode, by kind, and its connection state.
+struct consumer_status {
+  /// Indexed by decode_error (index 0, none, unused); see codec.hpp.
+  std::array<uint64_t, 9> malformed{};
+  broker_state state = broker_state::connecting;
+  std::string last_error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, consumer_status& x) {
+  return f(caf::meta::type_name("consumer_status"), x.malformed, x.state,
+           x.last_error);
 }
 
 } // namespace kscope

@@ -9,12 +9,15 @@
 
 #include "messages/errors.hpp"
 #include "messages/sample.hpp"
+#include "messages/snapshot.hpp"
 #include "messages/status.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(kscope, (kscope::sample))
   CAF_ADD_TYPE_ID(kscope, (kscope::publisher_status))
+  CAF_ADD_TYPE_ID(kscope, (kscope::consumer_status))
+  CAF_ADD_TYPE_ID(kscope, (kscope::snapshot))
 
   /// Timer tick of an actor to itself.
   CAF_ADD_ATOM(kscope, kscope, tick_atom, "tick")

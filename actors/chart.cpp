@@ -1,0 +1,553 @@
+#include "actors/chart.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <utility>
+
+namespace kscope {
+
+namespace {
+
+constexpr int64_t int64_max = std::numeric_limits<int64_t>::max();
+constexpr int64_t int64_min = std::numeric_limits<int64_t>::min();
+
+constexpr double ns_per_s = 1e9;
+
+/// Shortest gap a line breaks at, whatever the spacing of the points.
+constexpr int64_t min_gap_threshold_ns = 100'000'000;
+
+/// Narrowest span the x axis fits to.
+constexpr double min_span_s = 10;
+
+/// Widest span the x axis shows; beyond it the timestamps are garbage.
+constexpr double max_span_s = 1e10;
+
+/// Most readout lines shown, whatever the number of series.
+constexpr size_t max_readout_lines = 8;
+
+/// Characters left of the plot for the y tick labels, right of it as margin.
+constexpr float left_margin_chars = 6;
+constexpr float right_margin_chars = 1;
+
+/// Most ticks on the x axis.
+constexpr double max_x_ticks = 10;
+
+/// Default series colours: distinguishable on a dark background, red first
+/// like the original's line.
+constexpr std::array<rgb, 8> default_palette{{
+  {255, 0, 0},
+  {80, 200, 80},
+  {80, 150, 255},
+  {240, 200, 60},
+  {70, 210, 210},
+  {220, 100, 220},
+  {255, 150, 50},
+  {200, 200, 200},
+}};
+
+struct named_color {
+  std::string_view name;
+  rgb color;
+};
+
+constexpr std::array<named_color, 12> named_colors{{
+  {"red", {255, 0, 0}},
+  {"green", {0, 255, 0}},
+  {"blue", {0, 0, 255}},
+  {"yellow", {255, 255, 0}},
+  {"cyan", {0, 255, 255}},
+  {"magenta", {255, 0, 255}},
+  {"orange", {255, 165, 0}},
+  {"white", {255, 255, 255}},
+  {"gray", {128, 128, 128}},
+  {"grey", {128, 128, 128}},
+  {"purple", {128, 0, 128}},
+  {"pink", {255, 192, 203}},
+}};
+
+/// `a - b`, saturated to the int64 range instead of overflowing.
+int64_t sat_sub(int64_t a, int64_t b) noexcept {
+  if (b < 0 && a > int64_max + b)
+    return int64_max;
+  if (b > 0 && a < int64_min + b)
+    return int64_min;
+  return a - b;
+}
+
+/// `a + b`, saturated to the int64 range instead of overflowing.
+int64_t sat_add(int64_t a, int64_t b) noexcept {
+  if (b > 0 && a > int64_max - b)
+    return int64_max;
+  if (b < 0 && a < int64_min - b)
+    return int64_min;
+  return a + b;
+}
+
+/// Seconds from `ts` to `now`; negative when `ts` lies in the future.
+double age_s(int64_t now, int64_t ts) noexcept {
+  return static_cast<double>(sat_sub(now, ts)) / ns_per_s;
+}
+
+/// Median of the positive values of `xs` (reordered); 0 when there are none.
+int64_t positive_median(std::vector<int64_t>& xs) {
+  xs.erase(std::remove_if(xs.begin(), xs.end(),
+                          [](int64_t x) { return x <= 0; }),
+           xs.end());
+  if (xs.empty())
+    return 0;
+  std::sort(xs.begin(), xs.end());
+  auto mid = xs.size() / 2;
+  if (xs.size() % 2 == 1)
+    return xs[mid];
+  return xs[mid - 1] + (xs[mid] - xs[mid - 1]) / 2;
+}
+
+/// Differences between consecutive timestamps.
+std::vector<int64_t> spacings(const std::vector<point>& pts) {
+  std::vector<int64_t> out;
+  for (size_t i = 1; i < pts.size(); ++i)
+    out.push_back(sat_sub(pts[i].ts_ns, pts[i - 1].ts_ns));
+  return out;
+}
+
+/// Smallest "nice" span in seconds that holds `age` (at least 10 s).
+double fit_span_s(double age) {
+  constexpr double nice[] = {10,   15,   20,   30,    45,    60,    90,
+                             120,  180,  300,  600,   900,   1200,  1800,
+                             3600, 5400, 7200, 10800, 21600, 43200, 86400};
+  if (!(age > min_span_s))
+    return min_span_s;
+  for (auto x : nice)
+    if (age <= x)
+      return x;
+  return std::min(std::ceil(age / 86400) * 86400, max_span_s);
+}
+
+/// `v` in percent, clamped to 0..100, as a y coordinate inside `plot`.
+float value_y(const rect& plot, double v) {
+  auto frac = std::clamp(v, 0.0, 100.0) / 100.0;
+  return plot.y + static_cast<float>(static_cast<double>(plot.h) * (1 - frac));
+}
+
+/// A point `age` seconds before now as an x coordinate inside `plot`.
+float age_x(const rect& plot, double age, double span) {
+  auto frac = 1 - std::clamp(age, 0.0, span) / span;
+  return plot.x + static_cast<float>(static_cast<double>(plot.w) * frac);
+}
+
+/// `r` cut to the parts inside `bounds`, never with a negative size.
+rect clip(rect r, const rect& bounds) {
+  auto x0 = std::clamp(r.x, bounds.x, bounds.x + bounds.w);
+  auto y0 = std::clamp(r.y, bounds.y, bounds.y + bounds.h);
+  auto x1 = std::clamp(r.x + std::max(r.w, 0.0f), x0, bounds.x + bounds.w);
+  auto y1 = std::clamp(r.y + std::max(r.h, 0.0f), y0, bounds.y + bounds.h);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+/// `x` when it is a positive, finite number, else `fallback`.
+float positive_or(float x, float fallback) {
+  return std::isfinite(x) && x > 0 ? x : fallback;
+}
+
+std::string x_tick_label(int64_t seconds) {
+  if (seconds == 0)
+    return "now";
+  return "-" + std::to_string(seconds) + "s";
+}
+
+std::vector<tick> make_x_ticks(const rect& plot, double span,
+                               const text_metrics& m) {
+  // The widest label is the one furthest left.
+  auto widest = std::max(
+    x_tick_label(static_cast<int64_t>(std::floor(span))).size(), size_t{3});
+  auto min_gap = (static_cast<double>(widest) + 2) * m.char_width;
+  constexpr double steps[] = {1,    2,    5,     10,    15,    30,
+                              60,   120,  300,   600,   900,   1800,
+                              3600, 7200, 10800, 21600, 43200, 86400};
+  auto fits = [&](double step) {
+    auto count = std::floor(span / step + 1e-9) + 1;
+    return count <= max_x_ticks && plot.w * step / span >= min_gap;
+  };
+  double step = 0;
+  for (auto x : steps) {
+    step = x;
+    if (fits(step) || step >= span)
+      break;
+  }
+  while (!fits(step) && step < span)
+    step *= 2;
+  std::vector<tick> out;
+  auto count = static_cast<int64_t>(std::floor(span / step + 1e-9));
+  for (int64_t i = 0; i <= count; ++i) {
+    auto t = static_cast<double>(i) * step;
+    out.push_back({age_x(plot, t, span),
+                   x_tick_label(static_cast<int64_t>(std::llround(t)))});
+  }
+  return out;
+}
+
+std::vector<tick> make_y_ticks(const rect& plot, const text_metrics& m) {
+  auto step = plot.h < 6 * m.line_height ? 50 : 20;
+  std::vector<tick> out;
+  for (int v = 0; v <= 100; v += step)
+    out.push_back({value_y(plot, v), std::to_string(v)});
+  return out;
+}
+
+/// Points of a series that belong on the chart: finite values only.
+std::vector<point> finite_points(const std::vector<point>& pts) {
+  std::vector<point> out;
+  out.reserve(pts.size());
+  for (auto& p : pts)
+    if (std::isfinite(p.value))
+      out.push_back(p);
+  return out;
+}
+
+/// Width of one bar: the plot shared by the points in the span, or by the
+/// span at the points' spacing when they fill only part of it.
+float bar_slot(const rect& plot, const std::vector<point>& shown,
+               double span) {
+  if (shown.empty())
+    return 1;
+  auto slots = static_cast<double>(shown.size());
+  auto gaps = spacings(shown);
+  if (auto med = positive_median(gaps); med > 0)
+    slots = std::max(slots, span * ns_per_s / static_cast<double>(med));
+  auto slot = static_cast<float>(static_cast<double>(plot.w) / slots);
+  return std::max(1.0f, slot);
+}
+
+series_shape make_shape(const series_snapshot& s, int64_t now, double span,
+                        const rect& plot, const chart_style& style) {
+  series_shape out;
+  out.name = s.name;
+  out.color_index = s.color_index;
+  auto raw = finite_points(s.points);
+  auto threshold = gap_threshold_ns(raw);
+  if (style.smooth == smoothing::interval_mean && threshold > 0) {
+    // Neighbouring buckets lie one interval apart; only an empty bucket
+    // between two of them is a gap.
+    auto interval = std::min(style.interval_s * 1.5 * ns_per_s, 9e18);
+    if (interval > 0)
+      threshold = std::max(threshold, static_cast<int64_t>(interval));
+  }
+  auto smoothed = smooth_points(raw, style.smooth, style.moving_average_points,
+                                style.interval_s);
+  std::vector<point> shown;
+  for (auto& p : smoothed)
+    if (age_s(now, p.ts_ns) <= span)
+      shown.push_back(p);
+  auto to_canvas = [&](const point& p) {
+    return vec2{age_x(plot, age_s(now, p.ts_ns), span),
+                value_y(plot, p.value)};
+  };
+  if (style.type == chart_type::bar) {
+    auto slot = bar_slot(plot, shown, span);
+    auto width = slot >= 3 ? slot - std::max(1.0f, slot * 0.2f) : slot;
+    width = std::min(width, plot.w);
+    auto baseline = plot.y + plot.h;
+    for (auto& p : shown) {
+      auto pos = to_canvas(p);
+      // A bar covers the interval before its sample, ending at its time.
+      auto left = std::max(plot.x, std::min(pos.x - width,
+                                            plot.x + plot.w - width));
+      out.bars.push_back({left, pos.y, width, baseline - pos.y});
+    }
+    return out;
+  }
+  for (size_t i = 0; i < shown.size(); ++i) {
+    if (i == 0
+        || (threshold > 0
+            && sat_sub(shown[i].ts_ns, shown[i - 1].ts_ns) > threshold))
+      out.segments.emplace_back();
+    out.segments.back().push_back(to_canvas(shown[i]));
+  }
+  return out;
+}
+
+std::string format_one_decimal(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.1f", x);
+  return buf;
+}
+
+char lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size()
+         && std::equal(a.begin(), a.end(), b.begin(),
+                       [](char x, char y) { return lower(x) == lower(y); });
+}
+
+int hex_digit(char c) noexcept {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  c = lower(c);
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+} // namespace
+
+const char* to_string(chart_type x) {
+  switch (x) {
+    case chart_type::line:
+      return "line";
+    case chart_type::area:
+      return "area";
+    case chart_type::bar:
+      return "bar";
+  }
+  return "unknown";
+}
+
+std::optional<chart_type> parse_chart_type(std::string_view x) {
+  for (auto t : {chart_type::line, chart_type::area, chart_type::bar})
+    if (x == to_string(t))
+      return t;
+  return std::nullopt;
+}
+
+chart_type next(chart_type x) {
+  switch (x) {
+    case chart_type::line:
+      return chart_type::area;
+    case chart_type::area:
+      return chart_type::bar;
+    case chart_type::bar:
+      return chart_type::line;
+  }
+  return chart_type::line;
+}
+
+const char* to_string(smoothing x) {
+  switch (x) {
+    case smoothing::none:
+      return "none";
+    case smoothing::moving_average:
+      return "moving-average";
+    case smoothing::interval_mean:
+      return "interval-mean";
+  }
+  return "unknown";
+}
+
+std::optional<smoothing> parse_smoothing(std::string_view x) {
+  for (auto s : {smoothing::none, smoothing::moving_average,
+                 smoothing::interval_mean})
+    if (x == to_string(s))
+      return s;
+  return std::nullopt;
+}
+
+smoothing next(smoothing x) {
+  switch (x) {
+    case smoothing::none:
+      return smoothing::moving_average;
+    case smoothing::moving_average:
+      return smoothing::interval_mean;
+    case smoothing::interval_mean:
+      return smoothing::none;
+  }
+  return smoothing::none;
+}
+
+std::optional<rgb> parse_color(std::string_view x) {
+  for (auto& entry : named_colors)
+    if (equals_ignoring_case(x, entry.name))
+      return entry.color;
+  if (!x.empty() && x.front() == '#')
+    x.remove_prefix(1);
+  if (x.size() != 6)
+    return std::nullopt;
+  uint8_t channels[3];
+  for (size_t i = 0; i < 3; ++i) {
+    auto hi = hex_digit(x[2 * i]);
+    auto lo = hex_digit(x[2 * i + 1]);
+    if (hi < 0 || lo < 0)
+      return std::nullopt;
+    channels[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return rgb{channels[0], channels[1], channels[2]};
+}
+
+rgb series_color(uint32_t color_index, const std::vector<rgb>& palette) {
+  if (palette.empty())
+    return default_palette[color_index % default_palette.size()];
+  return palette[color_index % palette.size()];
+}
+
+chart_layout layout_chart(float width, float height, const text_metrics& m,
+                          size_t series_count) {
+  auto w = std::isfinite(width) ? std::max(width, 0.0f) : 0.0f;
+  auto h = std::isfinite(height) ? std::max(height, 0.0f) : 0.0f;
+  auto cw = positive_or(m.char_width, 1);
+  auto lh = positive_or(m.line_height, 1);
+  chart_layout out;
+  out.canvas = {0, 0, w, h};
+  out.title = {0, 0, w, lh};
+  out.legend = {0, lh, w, lh};
+  // Half a line of room above the plot for the "100" label centred on the
+  // top edge; two lines below it for the x tick labels and the x label.
+  auto plot_top = 2.5f * lh;
+  auto below_plot = 2 * lh;
+  auto min_plot_h = 2 * lh;
+  // Readout lines shrink before the plot does, down to one.
+  auto wanted = std::clamp(series_count, size_t{1}, max_readout_lines);
+  auto room = (h - plot_top - below_plot - lh - min_plot_h) / lh;
+  auto fitting = room > 0 ? static_cast<size_t>(room + 1e-4f) : size_t{0};
+  auto lines = std::clamp(fitting, size_t{1}, wanted);
+  out.status = {0, h - lh, w, lh};
+  auto readout_h = static_cast<float>(lines) * lh;
+  out.readout = {0, out.status.y - readout_h, w, readout_h};
+  auto plot_x = left_margin_chars * cw;
+  auto plot_h = std::max(out.readout.y - below_plot - plot_top, min_plot_h);
+  auto plot_w = std::max(w - plot_x - right_margin_chars * cw, 0.0f);
+  out.plot = {plot_x, plot_top, plot_w, plot_h};
+  // Only canvases under 40 x 12 characters get here with overlapping parts;
+  // they still stay inside the canvas.
+  for (auto* r : {&out.title, &out.legend, &out.plot, &out.readout,
+                  &out.status})
+    *r = clip(*r, out.canvas);
+  return out;
+}
+
+chart_geometry build_chart(const snapshot& snap, float width, float height,
+                           const chart_style& style, const text_metrics& m) {
+  chart_geometry out;
+  out.layout = layout_chart(width, height, m, snap.series.size());
+  text_metrics metrics{positive_or(m.char_width, 1),
+                       positive_or(m.line_height, 1)};
+  const auto& plot = out.layout.plot;
+  if (std::isfinite(style.span_s) && style.span_s > 0) {
+    out.span_s = std::min(style.span_s, max_span_s);
+  } else {
+    double oldest = 0;
+    for (auto& s : snap.series)
+      for (auto& p : s.points)
+        if (std::isfinite(p.value))
+          oldest = std::max(oldest, age_s(snap.now_ns, p.ts_ns));
+    out.span_s = fit_span_s(oldest);
+  }
+  out.x_ticks = make_x_ticks(plot, out.span_s, metrics);
+  out.y_ticks = make_y_ticks(plot, metrics);
+  out.baseline_y = plot.y + plot.h;
+  for (auto& s : snap.series)
+    out.series.push_back(make_shape(s, snap.now_ns, out.span_s, plot, style));
+  return out;
+}
+
+std::vector<point> smooth_points(const std::vector<point>& pts, smoothing how,
+                                 size_t moving_average_points,
+                                 double interval_s) {
+  if (how == smoothing::moving_average && moving_average_points > 1) {
+    std::vector<point> out;
+    out.reserve(pts.size());
+    double sum = 0;
+    for (size_t i = 0; i < pts.size(); ++i) {
+      sum += pts[i].value;
+      auto count = std::min(i + 1, moving_average_points);
+      if (i >= moving_average_points)
+        sum -= pts[i - moving_average_points].value;
+      out.push_back({pts[i].ts_ns, sum / static_cast<double>(count)});
+    }
+    return out;
+  }
+  if (how == smoothing::interval_mean && std::isfinite(interval_s)
+      && interval_s > 0 && !pts.empty()) {
+    auto interval = static_cast<int64_t>(
+      std::clamp(interval_s * ns_per_s, 1.0, 1e18));
+    struct bucket {
+      double sum = 0;
+      size_t count = 0;
+      int64_t centre = 0;
+    };
+    std::map<int64_t, bucket> buckets;
+    int64_t newest = int64_min;
+    for (auto& p : pts) {
+      newest = std::max(newest, p.ts_ns);
+      auto index = p.ts_ns / interval;
+      auto offset = p.ts_ns % interval;
+      if (offset < 0) {
+        index -= 1;
+        offset += interval;
+      }
+      auto& b = buckets[index];
+      if (b.count == 0)
+        b.centre = sat_add(p.ts_ns, interval / 2 - offset);
+      b.sum += p.value;
+      ++b.count;
+    }
+    std::vector<point> out;
+    out.reserve(buckets.size());
+    for (auto& [index, b] : buckets)
+      out.push_back({std::min(b.centre, newest),
+                     b.sum / static_cast<double>(b.count)});
+    return out;
+  }
+  return pts;
+}
+
+int64_t gap_threshold_ns(const std::vector<point>& pts) {
+  if (pts.size() < 3)
+    return 0;
+  auto diffs = spacings(pts);
+  auto med = positive_median(diffs);
+  if (med <= 0)
+    return 0;
+  auto threshold = med > int64_max / 3 ? int64_max : 3 * med;
+  return std::max(threshold, min_gap_threshold_ns);
+}
+
+std::string readout_line(const series_snapshot& x) {
+  if (x.points.empty())
+    return x.name + "  no data";
+  std::string out = x.name;
+  out += "  now " + format_one_decimal(x.stats.current) + '%';
+  out += "  min " + format_one_decimal(x.stats.min) + '%';
+  out += "  max " + format_one_decimal(x.stats.max) + '%';
+  out += "  avg " + format_one_decimal(x.stats.avg) + '%';
+  return out;
+}
+
+std::string status_text(const viewer_status& x) {
+  std::string out = format_one_decimal(x.rate) + " msg/s";
+  out += "  received " + std::to_string(x.received);
+  out += "  malformed " + std::to_string(x.malformed_total());
+  std::string kinds;
+  for (size_t i = 0; i < x.malformed.size(); ++i) {
+    if (x.malformed[i] == 0)
+      continue;
+    if (!kinds.empty())
+      kinds += ", ";
+    kinds += to_string(static_cast<decode_error>(i));
+    kinds += ' ';
+    kinds += std::to_string(x.malformed[i]);
+  }
+  if (!kinds.empty())
+    out += " (" + kinds + ')';
+  if (x.latency_ms >= 0) {
+    out += "  latency " + format_one_decimal(x.latency_ms) + " ms";
+    if (x.latency_max_ms >= 0)
+      out += " (max " + format_one_decimal(x.latency_max_ms) + " ms)";
+  } else {
+    out += "  latency -";
+  }
+  out += "  broker ";
+  out += to_string(x.state);
+  if (x.state == broker_state::down && !x.last_error.empty())
+    out += " (" + x.last_error + ')';
+  if (x.paused)
+    out += "  PAUSED";
+  return out;
+}
+
+} // namespace kscope

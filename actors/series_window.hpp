@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "messages/sample.hpp"
+#include "messages/snapshot.hpp"
+
+namespace kscope {
+
+/// How the window groups and bounds what arrives.
+struct window_config {
+  /// Points kept per series (the original: 200).
+  size_t capacity = 200;
+  /// Also keep one series per core, named "<series>/cpu<N>".
+  bool per_core = false;
+  /// A series that received nothing for this long is dropped; 0 keeps
+  /// series forever.
+  int64_t expire_ns = 60'000'000'000;
+  /// Most series at once; samples for new series beyond it are refused
+  /// (counted), so a topic with endless host names cannot exhaust memory.
+  size_t max_series = 64;
+};
+
+/// A fixed-capacity ring of points: pushing into a full ring overwrites the
+/// oldest. Memory is bounded by the capacity whatever arrives.
+class point_ring {
+public:
+  explicit point_ring(size_t capacity);
+
+  void push(point x);
+
+  size_t size() const noexcept {
+    return size_;
+  }
+
+  size_t capacity() const noexcept {
+    return buf_.size();
+  }
+
+  /// The points, oldest first.
+  std::vector<point> to_vector() const;
+
+  /// The newest point; the ring must not be empty.
+  const point& back() const;
+
+  /// current/min/max/avg over the points held; all zero when empty.
+  series_stats stats() const;
+
+private:
+  std::vector<point> buf_;
+  size_t head_ = 0; // next write position
+  size_t size_ = 0;
+};
+
+/// The latest `capacity` points of every series, keyed by series name.
+/// Pure logic: no actor, no clock of its own (callers pass times in).
+class series_window {
+public:
+  explicit series_window(window_config cfg);
+
+  /// Adds `x` under `name` (and, with per_core, each core under
+  /// "<name>/cpu<N>"), as point (x.ts_ns, x.cpu), and records `arrival_ns`
+  /// (this machine's clock) as the series' last arrival. Returns false and
+  /// adds nothing when `name` is a new series and max_series are held.
+  /// Per-core series that would exceed max_series are skipped silently
+  /// (the total is still added).
+  bool add(const std::string& name, const sample& x, int64_t arrival_ns);
+
+  /// Drops series whose last arrival is more than expire_ns before
+  /// `now_ns` (arrival time, since producers' clocks may be off). Returns
+  /// how many were dropped. Does nothing when expire_ns is 0.
+  size_t expire(int64_t now_ns);
+
+  /// All series in first-seen order, with their stats.
+  std::vector<series_snapshot> snapshot() const;
+
+  size_t series_count() const noexcept {
+    return series_.size();
+  }
+
+  const window_config& config() const noexcept {
+    return cfg_;
+  }
+
+private:
+  struct entry {
+    std::string name;
+    point_ring ring;
+    int64_t last_arrival_ns = 0;
+    uint32_t color_index = 0;
+  };
+
+  entry* find_or_add(const std::string& name);
+
+  window_config cfg_;
+  std::vector<entry> series_;
+  std::unordered_map<std::string, size_t> index_;
+  uint32_t next_color_ = 0;
+};
+
+} // namespace kscope

@@ -1,0 +1,386 @@
+#include "actors/terminal_canvas.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace kscope {
+
+namespace {
+
+/// Largest grid a canvas allocates; bigger requests are cut to it, so an
+/// absurd size cannot exhaust memory.
+constexpr int max_cols = 4096;
+constexpr int max_rows = 2048;
+
+/// Farthest a line end may lie outside the grid before it is pulled in;
+/// keeps the dot arithmetic in range for wild coordinates.
+constexpr float max_offgrid = 65536;
+
+constexpr char32_t braille_base = 0x2800;
+constexpr char32_t replacement_char = 0xFFFD;
+constexpr std::string_view legend_mark = "\u25A0";
+
+constexpr std::string_view too_small_message =
+  "terminal too small for the chart (need 40x12)";
+constexpr int min_frame_cols = 40;
+constexpr int min_frame_rows = 12;
+
+/// Braille bit of the dot at (x, y) inside a 2 x 4 cell.
+constexpr uint8_t dot_bits[4][2] = {
+  {0x01, 0x08},
+  {0x02, 0x10},
+  {0x04, 0x20},
+  {0x40, 0x80},
+};
+
+/// Decodes UTF-8; each invalid byte becomes U+FFFD.
+std::u32string decode_utf8(std::string_view s) {
+  std::u32string out;
+  size_t i = 0;
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  while (i < s.size()) {
+    auto lead = byte(i);
+    size_t len = 0;
+    char32_t cp = 0;
+    char32_t min_cp = 0;
+    if (lead < 0x80) {
+      len = 1;
+      cp = lead;
+    } else if ((lead & 0xE0) == 0xC0) {
+      len = 2;
+      cp = lead & 0x1Fu;
+      min_cp = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+      len = 3;
+      cp = lead & 0x0Fu;
+      min_cp = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+      len = 4;
+      cp = lead & 0x07u;
+      min_cp = 0x10000;
+    }
+    bool ok = len > 0 && i + len <= s.size();
+    for (size_t k = 1; ok && k < len; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80)
+        ok = false;
+      else
+        cp = (cp << 6) | (byte(i + k) & 0x3Fu);
+    }
+    if (ok && len > 1
+        && (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
+      ok = false;
+    if (!ok) {
+      out.push_back(replacement_char);
+      ++i;
+      continue;
+    }
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+/// Control characters would move the cursor or start escapes (a host name
+/// comes from the topic); they show as '?'.
+bool is_control(char32_t cp) noexcept {
+  return cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
+}
+
+int text_width(std::string_view s) {
+  return static_cast<int>(decode_utf8(s).size());
+}
+
+void append_color(std::string& out, rgb c) {
+  out += "\x1b[38;2;";
+  out += std::to_string(c.r);
+  out += ';';
+  out += std::to_string(c.g);
+  out += ';';
+  out += std::to_string(c.b);
+  out += 'm';
+}
+
+/// A canvas coordinate as a dot index, pulled into a sane range.
+int to_dot(float x) {
+  if (!std::isfinite(x))
+    return 0;
+  return static_cast<int>(std::floor(std::clamp(x, -max_offgrid, max_offgrid)));
+}
+
+/// The dots of the plot rectangle: a point on its right or bottom edge
+/// belongs to the last dot inside, not to the margin after it.
+struct dot_box {
+  int x0 = 0;
+  int y0 = 0;
+  int x1 = 0;
+  int y1 = 0;
+
+  explicit dot_box(const rect& r)
+    : x0(to_dot(std::ceil(r.x))),
+      y0(to_dot(std::ceil(r.y))),
+      x1(std::max(x0, to_dot(std::ceil(r.x + r.w)) - 1)),
+      y1(std::max(y0, to_dot(std::ceil(r.y + r.h)) - 1)) {
+  }
+
+  int x(float v) const {
+    return std::clamp(to_dot(v), x0, x1);
+  }
+
+  int y(float v) const {
+    return std::clamp(to_dot(v), y0, y1);
+  }
+
+  vec2 operator()(vec2 p) const {
+    return {static_cast<float>(x(p.x)), static_cast<float>(y(p.y))};
+  }
+};
+
+/// Draws the series shapes of a frame, clamped to the plot's dots.
+void draw_series(braille_canvas& canvas, const chart_geometry& geo,
+                 const chart_style& style) {
+  dot_box box{geo.layout.plot};
+  for (auto& shape : geo.series) {
+    auto color = series_color(shape.color_index, style.palette);
+    for (auto& bar : shape.bars) {
+      auto x0 = box.x(bar.x);
+      auto x1 = std::max(x0, box.x(std::ceil(bar.x + bar.w) - 1));
+      for (auto x = x0; x <= x1; ++x)
+        canvas.column(x, box.y(bar.y), box.y1, color);
+    }
+    for (auto& segment : shape.segments) {
+      if (segment.size() == 1) {
+        auto p = box(segment.front());
+        if (style.type == chart_type::area)
+          canvas.column(static_cast<int>(p.x), static_cast<int>(p.y), box.y1,
+                        color);
+        else
+          canvas.dot(static_cast<int>(p.x), static_cast<int>(p.y), color);
+        continue;
+      }
+      for (size_t i = 1; i < segment.size(); ++i) {
+        auto a = box(segment[i - 1]);
+        auto b = box(segment[i]);
+        if (style.type == chart_type::area) {
+          auto xa = static_cast<int>(a.x);
+          auto xb = static_cast<int>(b.x);
+          for (auto x = xa; x <= xb; ++x) {
+            auto t = xb == xa ? 1.0f
+                              : static_cast<float>(x - xa)
+                                  / static_cast<float>(xb - xa);
+            auto y = a.y + (b.y - a.y) * t;
+            canvas.column(x, static_cast<int>(std::lround(y)), box.y1, color);
+          }
+        }
+        canvas.line(a, b, color);
+      }
+    }
+  }
+}
+
+/// The left axis: a column of dots just left of the plot.
+void draw_axis(braille_canvas& canvas, const chart_geometry& geo,
+               const chart_style& style) {
+  dot_box box{geo.layout.plot};
+  canvas.column(box.x0 - 1, box.y0, box.y1, style.grid);
+}
+
+/// Cell row of a canvas y in dots.
+int cell_row(float y) {
+  return to_dot(y) / 4;
+}
+
+void draw_text(braille_canvas& canvas, const snapshot& snap,
+               const chart_geometry& geo, const chart_style& style) {
+  const auto& lay = geo.layout;
+  auto cols = canvas.cols();
+  auto fg = style.foreground;
+  // Title, centred.
+  auto title_col = std::max(0, (cols - text_width(style.title)) / 2);
+  canvas.text(title_col, cell_row(lay.title.y), style.title, fg);
+  // Legend line: the y label, then one entry per series.
+  auto legend_row = cell_row(lay.legend.y);
+  canvas.text(0, legend_row, style.y_label, fg);
+  auto col = std::max(to_dot(lay.plot.x) / 2,
+                      text_width(style.y_label) + 2);
+  for (auto& s : snap.series) {
+    if (col >= cols)
+      break;
+    std::string entry{legend_mark};
+    entry += ' ';
+    entry += s.name;
+    canvas.text(col, legend_row, entry,
+                series_color(s.color_index, style.palette));
+    col += text_width(entry) + 2;
+  }
+  // y tick labels, right-aligned one cell left of the axis column.
+  dot_box box{lay.plot};
+  auto plot_col = box.x0 / 2;
+  for (auto& t : geo.y_ticks) {
+    auto row = box.y(t.pos) / 4;
+    canvas.text(plot_col - 1 - text_width(t.label), row, t.label, fg);
+  }
+  // x tick labels on the first row under the plot, the x label on the next.
+  auto tick_row = (to_dot(std::ceil(lay.plot.y + lay.plot.h)) + 3) / 4;
+  for (auto& t : geo.x_ticks) {
+    auto width = text_width(t.label);
+    auto centre = t.pos / 2;
+    auto start = static_cast<int>(
+      std::lround(centre - static_cast<float>(width) / 2));
+    start = std::clamp(start, 0, std::max(0, cols - width));
+    canvas.text(start, tick_row, t.label, fg);
+  }
+  auto plot_centre = (lay.plot.x + lay.plot.w / 2) / 2;
+  auto label_start = static_cast<int>(std::lround(
+    plot_centre - static_cast<float>(text_width(style.x_label)) / 2));
+  canvas.text(std::max(0, label_start), tick_row + 1, style.x_label, fg);
+  // Readout: one line per series; the last line counts those left out.
+  auto readout_row = cell_row(lay.readout.y);
+  auto lines = static_cast<size_t>(std::max(0, to_dot(lay.readout.h) / 4));
+  auto count = snap.series.size();
+  if (count == 0 && lines > 0)
+    canvas.text(0, readout_row, "waiting for data", fg);
+  for (size_t i = 0; i < count && i < lines; ++i) {
+    auto row = readout_row + static_cast<int>(i);
+    if (i + 1 == lines && count > lines) {
+      canvas.text(0, row, "+" + std::to_string(count - i) + " more series", fg);
+      break;
+    }
+    auto& s = snap.series[i];
+    canvas.text(0, row, legend_mark, series_color(s.color_index, style.palette));
+    canvas.text(2, row, readout_line(s), fg);
+  }
+  canvas.text(0, cell_row(lay.status.y), status_text(snap.status), fg);
+}
+
+} // namespace
+
+braille_canvas::braille_canvas(int cols, int rows)
+  : cols_(std::clamp(cols, 0, max_cols)), rows_(std::clamp(rows, 0, max_rows)) {
+  cells_.resize(static_cast<size_t>(cols_) * static_cast<size_t>(rows_));
+}
+
+void braille_canvas::dot(int x, int y, rgb color) {
+  if (x < 0 || y < 0 || x >= 2 * cols_ || y >= 4 * rows_)
+    return;
+  auto& c = cells_[static_cast<size_t>(y / 4) * static_cast<size_t>(cols_)
+                   + static_cast<size_t>(x / 2)];
+  c.dots |= dot_bits[y % 4][x % 2];
+  c.color = color;
+}
+
+void braille_canvas::line(vec2 a, vec2 b, rgb color) {
+  auto x0 = to_dot(a.x);
+  auto y0 = to_dot(a.y);
+  auto x1 = to_dot(b.x);
+  auto y1 = to_dot(b.y);
+  auto dx = std::abs(x1 - x0);
+  auto dy = -std::abs(y1 - y0);
+  auto sx = x0 < x1 ? 1 : -1;
+  auto sy = y0 < y1 ? 1 : -1;
+  auto err = dx + dy;
+  for (;;) {
+    dot(x0, y0, color);
+    if (x0 == x1 && y0 == y1)
+      break;
+    auto e2 = 2 * err;
+    if (e2 >= dy) {
+      err += dy;
+      x0 += sx;
+    }
+    if (e2 <= dx) {
+      err += dx;
+      y0 += sy;
+    }
+  }
+}
+
+void braille_canvas::column(int x, int y0, int y1, rgb color) {
+  if (y0 > y1)
+    std::swap(y0, y1);
+  y0 = std::max(y0, 0);
+  y1 = std::min(y1, 4 * rows_ - 1);
+  for (auto y = y0; y <= y1; ++y)
+    dot(x, y, color);
+}
+
+void braille_canvas::text(int col, int row, std::string_view s, rgb color) {
+  if (row < 0 || row >= rows_)
+    return;
+  for (auto cp : decode_utf8(s)) {
+    if (col >= cols_)
+      break;
+    if (col >= 0) {
+      auto& c = cells_[static_cast<size_t>(row) * static_cast<size_t>(cols_)
+                       + static_cast<size_t>(col)];
+      c.text = is_control(cp) ? U'?' : cp;
+      c.color = color;
+    }
+    ++col;
+  }
+}
+
+std::string braille_canvas::render(bool color) const {
+  std::string out;
+  for (int row = 0; row < rows_; ++row) {
+    if (row > 0)
+      out += '\n';
+    bool colored = false;
+    rgb current;
+    for (int col = 0; col < cols_; ++col) {
+      const auto& c = cells_[static_cast<size_t>(row)
+                               * static_cast<size_t>(cols_)
+                             + static_cast<size_t>(col)];
+      char32_t cp = U' ';
+      if (c.text != 0)
+        cp = c.text;
+      else if (c.dots != 0)
+        cp = braille_base + c.dots;
+      if (color && cp != U' ' && (!colored || !(current == c.color))) {
+        append_color(out, c.color);
+        current = c.color;
+        colored = true;
+      }
+      append_utf8(out, cp);
+    }
+    if (color)
+      out += "\x1b[0m";
+  }
+  return out;
+}
+
+std::string render_terminal_frame(const snapshot& snap, int cols, int rows,
+                                  const chart_style& style, bool color) {
+  braille_canvas canvas{cols, rows};
+  if (canvas.cols() < min_frame_cols || canvas.rows() < min_frame_rows) {
+    canvas.text(0, 0, too_small_message, style.foreground);
+    return canvas.render(color);
+  }
+  auto geo = build_chart(snap, static_cast<float>(canvas.cols() * 2),
+                         static_cast<float>(canvas.rows() * 4), style,
+                         text_metrics{2, 4});
+  draw_axis(canvas, geo, style);
+  draw_series(canvas, geo, style);
+  draw_text(canvas, snap, geo, style);
+  return canvas.render(color);
+}
+
+} // namespace kscope

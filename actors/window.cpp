@@ -1,0 +1,95 @@
+#include "actors/window.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+
+#include "messages/type_ids.hpp"
+
+namespace kscope {
+
+namespace {
+
+int64_t wall_clock_ns() {
+  using namespace std::chrono;
+  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch())
+    .count();
+}
+
+} // namespace
+
+double median_of(std::vector<double>& xs) {
+  if (xs.empty())
+    return -1;
+  auto mid = xs.begin() + static_cast<std::ptrdiff_t>(xs.size() / 2);
+  std::nth_element(xs.begin(), mid, xs.end());
+  return *mid;
+}
+
+caf::behavior window(caf::stateful_actor<window_state>* self,
+                     window_actor_config cfg, caf::actor renderer) {
+  self->state.series = std::make_unique<series_window>(cfg.window);
+  self->state.rate_since = std::chrono::steady_clock::now();
+  auto frame = std::chrono::duration_cast<std::chrono::milliseconds>(
+    std::chrono::duration<double>(1.0 / std::max(cfg.fps, 0.1)));
+  self->delayed_send(self, frame, tick_atom_v);
+  return {
+    [=](const sample& x) {
+      auto& st = self->state;
+      auto now = wall_clock_ns();
+      if (!st.series->add(x.host, x, now)) {
+        ++st.refused;
+        return;
+      }
+      ++st.status.received;
+      ++st.rate_count;
+      if (x.ts_ns > 0)
+        st.latencies.push_back(static_cast<double>(now - x.ts_ns) / 1e6);
+      if (cfg.csv)
+        std::fprintf(cfg.csv.get(), "%s,%" PRIu64 ",%" PRId64 ",%.17g\n",
+                     x.host.c_str(), x.seq, x.ts_ns, x.cpu);
+    },
+    [=](const consumer_status& x) {
+      auto& st = self->state;
+      st.status.malformed = x.malformed;
+      st.status.state = x.state;
+      st.status.last_error = x.last_error;
+    },
+    [=](tick_atom) {
+      auto& st = self->state;
+      auto now = std::chrono::steady_clock::now();
+      double elapsed = std::chrono::duration<double>(now - st.rate_since)
+                         .count();
+      if (elapsed >= 1.0) {
+        st.status.rate = static_cast<double>(st.rate_count) / elapsed;
+        st.rate_count = 0;
+        st.rate_since = now;
+        if (!st.latencies.empty()) {
+          st.status.latency_max_ms = *std::max_element(st.latencies.begin(),
+                                                       st.latencies.end());
+          st.status.latency_ms = median_of(st.latencies);
+          st.latencies.clear();
+        }
+        if (cfg.csv)
+          std::fflush(cfg.csv.get());
+      }
+      auto wall = wall_clock_ns();
+      st.series->expire(wall);
+      snapshot snap;
+      snap.now_ns = wall;
+      snap.series = st.series->snapshot();
+      snap.status = st.status;
+      self->send(renderer, std::move(snap));
+      self->delayed_send(self, frame, tick_atom_v);
+    },
+    [=](stop_atom) {
+      if (cfg.csv)
+        std::fflush(cfg.csv.get());
+      self->quit();
+    },
+  };
+}
+
+} // namespace kscope

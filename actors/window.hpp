@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/series_window.hpp"
+#include "messages/snapshot.hpp"
+#include "messages/status.hpp"
+
+namespace kscope {
+
+/// How often the window emits, and where it records.
+struct window_actor_config {
+  window_config window;
+  /// Snapshots per second sent to the renderer (the chart scrolls with
+  /// time even when no data arrives).
+  double fps = 10;
+  /// Appends every valid sample as CSV (host,seq,ts_ns,cpu) when set.
+  std::shared_ptr<std::FILE> csv;
+};
+
+struct window_state {
+  static inline const char* name = "kscope.window";
+  std::unique_ptr<series_window> series;
+  viewer_status status;
+  /// Latencies (ms) of the samples taken since the last snapshot.
+  std::vector<double> latencies;
+  /// Samples counted for the rate since rate_since.
+  uint64_t rate_count = 0;
+  std::chrono::steady_clock::time_point rate_since;
+  /// Samples refused because max_series were held.
+  uint64_t refused = 0;
+};
+
+/// Keeps the latest points per series and sends an immutable `snapshot` to
+/// `renderer` every 1/fps seconds. Protocol:
+/// - `sample`: add it (series = sample.host); record latency (now - ts).
+/// - `consumer_status`: fold malformed counts and broker state into the
+///   viewer status.
+/// - `stop_atom`: flush the CSV file and quit.
+caf::behavior window(caf::stateful_actor<window_state>* self,
+                     window_actor_config cfg, caf::actor renderer);
+
+/// Median of `xs` (reorders it); -1 when empty.
+double median_of(std::vector<double>& xs);
+
+} // namespace kscope

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "messages/codec.hpp"
+#include "messages/status.hpp"
+
+namespace kscope {
+
+/// One point of a series: when it was measured and its value in percent.
+struct point {
+  int64_t ts_ns = 0;
+  double value = 0;
+};
+
+inline bool operator==(const point& x, const point& y) {
+  return x.ts_ns == y.ts_ns && x.value == y.value;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, point& x) {
+  return f(caf::meta::type_name("point"), x.ts_ns, x.value);
+}
+
+/// Current, minimum, maximum and mean of the points a series holds.
+struct series_stats {
+  double current = 0;
+  double min = 0;
+  double max = 0;
+  double avg = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, series_stats& x) {
+  return f(caf::meta::type_name("series_stats"), x.current, x.min, x.max,
+           x.avg);
+}
+
+/// The latest points of one series, oldest first.
+struct series_snapshot {
+  /// A producing host ("web-1"), a host's core ("web-1/cpu3"), or the topic
+  /// name for payloads that carry no host (the seed format).
+  std::string name;
+  std::vector<point> points;
+  series_stats stats;
+  /// Position of this series in first-seen order; picks its colour, so a
+  /// series keeps its colour while others come and go.
+  uint32_t color_index = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, series_snapshot& x) {
+  return f(caf::meta::type_name("series_snapshot"), x.name, x.points, x.stats,
+           x.color_index);
+}
+
+/// What the viewer tells the user about the stream.
+struct viewer_status {
+  /// Valid samples received so far.
+  uint64_t received = 0;
+  /// Valid samples per second over the last second.
+  double rate = 0;
+  /// Payloads that did not decode, by decode_error (index 0 unused).
+  std::array<uint64_t, decode_error_count> malformed{};
+  /// Sample timestamp to the moment the window took it, in milliseconds:
+  /// median and maximum over the last second; negative when unknown.
+  double latency_ms = -1;
+  double latency_max_ms = -1;
+  broker_state state = broker_state::connecting;
+  std::string last_error;
+  /// True while the user has paused the display.
+  bool paused = false;
+
+  uint64_t malformed_total() const {
+    uint64_t n = 0;
+    for (auto x : malformed)
+      n += x;
+    return n;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
+  return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
+           x.malformed, x.latency_ms, x.latency_max_ms, x.state, x.last_error,
+           x.paused);
+}
+
+/// An immutable picture of the window at one moment: all the renderer
+/// draws. Built by the window actor, never changed after sending.
+struct snapshot {
+  /// Wall clock when the snapshot was taken (right edge of the x axis).
+  int64_t now_ns = 0;
+  std::vector<series_snapshot> series;
+  viewer_status status;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, snapshot& x) {
+  return f(caf::meta::type_name("snapshot"), x.now_ns, x.series, x.status);
+}
+
+} // namespace kscope

@@ -1,0 +1,278 @@
+// The viewer node as users run it: split nodes agreeing on every value, the
+// original's 2-byte format and Telegraf's lines written by kcat, garbage on
+// the topic, and the consumer's mapping of records to series.
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "actors/consumer.hpp"
+#include "actors/embedded_broker.hpp"
+#include "messages/codec.hpp"
+#include "tests/support/process.hpp"
+#include "tests/support/raw_consumer.hpp"
+
+using namespace kscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct csv_row {
+  std::string host;
+  uint64_t seq = 0;
+  int64_t ts_ns = 0;
+  double cpu = 0;
+};
+
+std::vector<csv_row> read_csv(const std::string& path) {
+  std::vector<csv_row> result;
+  std::ifstream in{path};
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields{line};
+    csv_row row;
+    std::string seq, ts, cpu;
+    std::getline(fields, row.host, ',');
+    std::getline(fields, seq, ',');
+    std::getline(fields, ts, ',');
+    std::getline(fields, cpu, ',');
+    row.seq = std::stoull(seq);
+    row.ts_ns = std::stoll(ts);
+    row.cpu = std::stod(cpu);
+    result.push_back(row);
+  }
+  return result;
+}
+
+std::string temp_path(const std::string& name) {
+  return "/tmp/kscope-test-" + std::to_string(getpid()) + "-" + name;
+}
+
+/// `kscope view` without a display or terminal: it logs instead of drawing.
+std::vector<std::string> headless_view(const std::string& bootstrap,
+                                       std::vector<std::string> extra) {
+  std::vector<std::string> args{"env",  "-u", "DISPLAY", test::kscope_binary(),
+                                "view", "-b", bootstrap, "-o",
+                                "beginning"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+/// Sends each payload as one message with kcat (one file per message, so
+/// binary payloads need no delimiter).
+void kcat_produce(const std::string& bootstrap, const std::string& topic,
+                  const std::vector<std::string>& payloads) {
+  std::vector<std::string> args{"kcat", "-P", "-b", bootstrap, "-t", topic};
+  std::vector<std::string> files;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    auto file = temp_path("msg-" + std::to_string(i));
+    std::ofstream{file, std::ios::binary} << payloads[i];
+    files.push_back(file);
+    args.push_back(file);
+  }
+  auto res = test::run(args);
+  for (auto& file : files)
+    std::remove(file.c_str());
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+}
+
+struct broker_fixture {
+  std::unique_ptr<embedded_broker> broker;
+
+  broker_fixture() {
+    std::string err;
+    broker = embedded_broker::start(1, err);
+    REQUIRE_MESSAGE(broker, err);
+    REQUIRE_MESSAGE(broker->create_topic("test-topic", 1, err), err);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a record's series is the payload's host, else its key, else the "
+          "topic") {
+  std::string json = R"({"host":"inside","cpu":5})";
+  std::string seed{"\x00\x2a", 2};
+  sample x;
+  kafka_record rec;
+  rec.topic = "metrics";
+  rec.timestamp_ms = 1700000000123;
+  rec.key = "the-key";
+  rec.value = json;
+  REQUIRE(to_sample(rec, x) == decode_error::none);
+  CHECK(x.host == "inside");
+  rec.value = seed;
+  REQUIRE(to_sample(rec, x) == decode_error::none);
+  CHECK(x.host == "the-key");
+  CHECK(x.cpu == 42);
+  CHECK(x.ts_ns == 1700000000123000000);
+  rec.key = {};
+  REQUIRE(to_sample(rec, x) == decode_error::none);
+  CHECK(x.host == "metrics");
+  rec.value = "garbage";
+  CHECK(to_sample(rec, x) == decode_error::unknown_format);
+}
+
+TEST_CASE("split nodes agree on every value, sequence and host") {
+  auto file = temp_path("bootstrap");
+  auto csv = temp_path("split.csv");
+  test::process broker{{test::kscope_binary(), "broker", "--bootstrap-file",
+                        file}};
+  REQUIRE(broker.wait_for_output("127.0.0.1:"));
+  std::string bootstrap;
+  std::ifstream{file} >> bootstrap;
+  test::process viewer{headless_view(bootstrap, {"--count", "20", "--csv",
+                                                 csv})};
+  auto prod = test::run({test::kscope_binary(), "produce", "-b", bootstrap,
+                         "--count", "20", "-i", "100ms", "--host", "node-a"});
+  INFO(prod.output);
+  REQUIRE(prod.code == 0);
+  auto code = viewer.wait(30s);
+  INFO(viewer.output());
+  REQUIRE(code == 0);
+  auto rows = read_csv(csv);
+  auto recs = test::consume_all(bootstrap, "test-topic", 20);
+  REQUIRE(rows.size() == 20);
+  REQUIRE(recs.size() == 20);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    sample x;
+    REQUIRE(decode(recs[i].value, x) == decode_error::none);
+    CHECK(rows[i].host == "node-a");
+    CHECK(rows[i].seq == i + 1);
+    CHECK(rows[i].seq == x.seq);
+    CHECK(rows[i].ts_ns == x.ts_ns);
+    CHECK(rows[i].cpu == x.cpu);
+  }
+  broker.signal(SIGTERM);
+  CHECK(broker.wait() == 0);
+  std::remove(csv.c_str());
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "the original's 2-byte percentages written by kcat are "
+                  "received as they were sent") {
+  std::vector<std::string> payloads;
+  std::vector<int> values{0, 10, 42, 99, 100, 13};
+  for (auto v : values)
+    payloads.push_back(std::string{static_cast<char>(v >> 8),
+                                   static_cast<char>(v & 0xff)});
+  kcat_produce(broker->bootstrap(), "test-topic", payloads);
+  auto csv = temp_path("seed.csv");
+  auto res = test::run(
+    headless_view(broker->bootstrap(), {"--count", "6", "--csv", csv}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  auto rows = read_csv(csv);
+  REQUIRE(rows.size() == values.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    CHECK(rows[i].cpu == values[i]);
+    // No host in the payload and no key: the series is the topic.
+    CHECK(rows[i].host == "test-topic");
+    CHECK(rows[i].ts_ns > 0);
+  }
+  std::remove(csv.c_str());
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "Telegraf's influx lines are read with usage = 100 - "
+                  "usage_idle") {
+  kcat_produce(
+    broker->bootstrap(), "test-topic",
+    {"cpu,cpu=cpu-total,host=tg1 usage_guest=0,usage_idle=87.5,"
+     "usage_iowait=0.5,usage_system=3,usage_user=9 1700000000000000000",
+     "cpu,cpu=cpu-total,host=tg1 usage_idle=40,usage_user=60 "
+     "1700000001000000000"});
+  auto csv = temp_path("influx.csv");
+  auto res = test::run(
+    headless_view(broker->bootstrap(), {"--count", "2", "--csv", csv}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  auto rows = read_csv(csv);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].host == "tg1");
+  CHECK(rows[0].cpu == doctest::Approx(12.5));
+  CHECK(rows[0].ts_ns == 1700000000000000000);
+  CHECK(rows[1].cpu == doctest::Approx(60));
+  std::remove(csv.c_str());
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "garbage among valid samples is counted by kind and the "
+                  "valid ones still arrive") {
+  sample x;
+  x.host = "good";
+  x.cpu = 25;
+  std::vector<std::string> payloads;
+  for (int i = 1; i <= 4; ++i) {
+    x.seq = static_cast<uint64_t>(i);
+    std::string buf;
+    encode(wire_format::json, x, buf);
+    payloads.push_back(buf);
+    payloads.push_back(i % 2 == 0 ? std::string{"{\"cpu\":"}
+                                  : std::string{"\xff\xfe\x00 not a sample",
+                                                20});
+  }
+  payloads.push_back(std::string{"\x00\xff", 2}); // 255 %: out of range
+  kcat_produce(broker->bootstrap(), "test-topic", payloads);
+  auto csv = temp_path("garbage.csv");
+  auto res = test::run(
+    headless_view(broker->bootstrap(), {"--count", "4", "--csv", csv}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  auto rows = read_csv(csv);
+  REQUIRE(rows.size() == 4);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    CHECK(rows[i].host == "good");
+    CHECK(rows[i].seq == i + 1);
+  }
+  CHECK(res.output.find("malformed 5 (") != std::string::npos);
+  CHECK(res.output.find("malformed 2") != std::string::npos);
+  CHECK(res.output.find("unknown_format 2") != std::string::npos);
+  CHECK(res.output.find("out_of_range 1") != std::string::npos);
+  std::remove(csv.c_str());
+}
+
+TEST_CASE("bad viewer options exit 2 with one line naming the problem") {
+  struct row {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  std::vector<row> rows{
+    {{"view", "-o", "middle"}, "invalid -o 'middle'"},
+    {{"view", "--type", "pie"}, "invalid --type 'pie'"},
+    {{"view", "--smooth", "lots"}, "invalid --smooth 'lots'"},
+    {{"view", "--color", "#12"}, "invalid --color '#12'"},
+    {{"view", "--fps", "0"}, "--fps"},
+    {{"view", "--span", "wide"}, "invalid --span 'wide'"},
+    {{"view", "-G", "g", "-o", "5"}, "-G"},
+  };
+  for (auto& r : rows) {
+    std::vector<std::string> argv{test::kscope_binary()};
+    argv.insert(argv.end(), r.args.begin(), r.args.end());
+    auto res = test::run(argv, 10s);
+    INFO(res.output);
+    CHECK(res.code == 2);
+    CHECK(res.output.find(r.says) != std::string::npos);
+    CHECK(std::count(res.output.begin(), res.output.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("an unwritable --csv or --snapshot path is an error before "
+          "anything starts") {
+  auto res = test::run({test::kscope_binary(), "view", "--csv",
+                        "/nonexistent-dir/x.csv"},
+                       10s);
+  CHECK(res.code == 1);
+  CHECK(res.output.find("cannot write --csv /nonexistent-dir/x.csv")
+        != std::string::npos);
+  res = test::run({test::kscope_binary(), "view", "--snapshot",
+                   "/nonexistent-dir/x.png"},
+                  10s);
+  CHECK(res.code == 1);
+  CHECK(res.output.find("cannot write --snapshot /nonexistent-dir/x.png")
+        != std::string::npos);
+}
