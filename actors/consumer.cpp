@@ -9,12 +9,72 @@
 
 namespace kscope {
 
+namespace {
+
+/// Length of the valid UTF-8 sequence at the start of `s`; 0 if invalid
+/// (bad lead byte, truncated, overlong, surrogate or beyond U+10FFFF).
+size_t utf8_sequence_length(std::string_view s) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto lead = byte(0);
+  if (lead < 0x80)
+    return 1;
+  size_t len = 0;
+  uint32_t cp = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    len = 2;
+    cp = lead & 0x1Fu;
+  } else if ((lead & 0xF0) == 0xE0) {
+    len = 3;
+    cp = lead & 0x0Fu;
+  } else if ((lead & 0xF8) == 0xF0) {
+    len = 4;
+    cp = lead & 0x07u;
+  } else {
+    return 0;
+  }
+  if (s.size() < len)
+    return 0;
+  for (size_t i = 1; i < len; ++i) {
+    if ((byte(i) & 0xC0) != 0x80)
+      return 0;
+    cp = cp << 6 | (byte(i) & 0x3Fu);
+  }
+  static constexpr uint32_t min_of_len[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min_of_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+} // namespace
+
+void sanitize_series_name(std::string& name) {
+  if (name.size() > max_host_size)
+    name.resize(max_host_size);
+  std::string result;
+  result.reserve(name.size());
+  std::string_view rest{name};
+  while (!rest.empty()) {
+    auto len = utf8_sequence_length(rest);
+    auto c = static_cast<unsigned char>(rest.front());
+    if (len == 0 || (len == 1 && (c < 0x20 || c == 0x7F))) {
+      result += '?';
+      rest.remove_prefix(1);
+    } else {
+      result.append(rest.data(), len);
+      rest.remove_prefix(len);
+    }
+  }
+  name = std::move(result);
+}
+
 decode_error to_sample(const kafka_record& rec, sample& out) {
   auto err = decode(rec.value, out);
   if (err != decode_error::none)
     return err;
   if (out.host.empty())
     out.host = rec.key.empty() ? std::string{rec.topic} : std::string{rec.key};
+  // Names are drawn, logged and written to CSV: no escapes, no line breaks.
+  sanitize_series_name(out.host);
   // The seed format carries no time: the record's timestamp (producer time
   // for a default topic) is the best there is.
   if (out.ts_ns == 0 && rec.timestamp_ms > 0)
@@ -39,6 +99,13 @@ caf::behavior consumer(caf::stateful_actor<consumer_state>* self,
                        else
                          ++st.status.malformed[static_cast<size_t>(err)];
                      });
+      auto now = std::chrono::steady_clock::now();
+      if (st.kafka->health().state == broker_state::down
+          && now >= st.next_probe) {
+        st.next_probe = now + cfg.probe_interval;
+        st.kafka->probe(cfg.probe_timeout_ms);
+        now = std::chrono::steady_clock::now();
+      }
       const auto& health = st.kafka->health();
       st.status.state = health.state;
       st.status.last_error = health.last_error;
@@ -47,7 +114,6 @@ caf::behavior consumer(caf::stateful_actor<consumer_state>* self,
         self->quit(caf::make_error(errc::kafka_fatal, *fatal));
         return;
       }
-      auto now = std::chrono::steady_clock::now();
       if (now >= st.next_status) {
         st.next_status = now + cfg.status_interval;
         if (st.status.malformed != st.last_sent.malformed
@@ -59,7 +125,11 @@ caf::behavior consumer(caf::stateful_actor<consumer_state>* self,
       }
       self->send(self, tick_atom_v);
     },
-    [=](stop_atom) { self->quit(); },
+    [=](stop_atom) {
+      // The last counts, which the status pace may have held back.
+      self->send(sink, self->state.status);
+      self->quit();
+    },
   };
 }
 

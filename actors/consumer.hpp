@@ -22,6 +22,10 @@ struct consumer_config {
   size_t batch = 1000;
   /// How often a changed consumer_status goes to the sink.
   std::chrono::milliseconds status_interval{250};
+  /// While the broker is down: how often to ask whether it is back, and how
+  /// long to wait for the answer.
+  std::chrono::milliseconds probe_interval{1000};
+  int probe_timeout_ms = 300;
 };
 
 struct consumer_state {
@@ -30,22 +34,31 @@ struct consumer_state {
   consumer_status status;
   consumer_status last_sent;
   std::chrono::steady_clock::time_point next_status;
+  std::chrono::steady_clock::time_point next_probe;
 };
 
 /// Reads records from Kafka, decodes each payload (seed, json or influx,
 /// detected per payload) and sends every valid `sample` to `sink`, its host
 /// set to the series it belongs to: the host inside the payload, else the
 /// record's key, else the topic. Malformed payloads are counted by kind and
-/// reported in `consumer_status` to `sink`; never fatal. Must run detached:
+/// reported in `consumer_status` to `sink`; never fatal. While the broker is
+/// down it probes for it every probe_interval, so the status says `up` again
+/// as soon as it answers, even on a quiet topic. Must run detached:
 /// it blocks in librdkafka's poll for up to poll_timeout_ms. Protocol:
-/// - `stop_atom`: quit normally.
+/// - `stop_atom`: send a last consumer_status, quit normally.
 /// - quits with `errc::kafka_fatal` on an error retrying cannot mend.
 caf::behavior consumer(caf::stateful_actor<consumer_state>* self,
                        std::shared_ptr<kafka_consumer> kafka,
                        consumer_config cfg, caf::actor sink);
 
 /// Turns one record into a sample for the window; pure, for tests. Returns
-/// decode_error::none and fills `out` on success.
+/// decode_error::none and fills `out` on success. The series name is
+/// sanitized (see sanitize_series_name).
 decode_error to_sample(const kafka_record& rec, sample& out);
+
+/// Makes a series name from a payload or a key safe to draw, log and write
+/// to CSV: control characters and invalid UTF-8 become '?', and it is cut
+/// to max_host_size bytes.
+void sanitize_series_name(std::string& name);
 
 } // namespace kscope

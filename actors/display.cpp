@@ -8,11 +8,11 @@
 namespace kscope {
 
 bool display_available() {
-  auto* dpy = XOpenDisplay(nullptr);
-  if (dpy == nullptr)
-    return false;
-  XCloseDisplay(dpy);
-  return true;
+  // The probe's connection stays open for the life of the process: when the
+  // last client disconnects an X server such as Xvfb resets, and SFML
+  // connecting during that reset fails, which SFML answers with abort().
+  static Display* const probe = XOpenDisplay(nullptr);
+  return probe != nullptr;
 }
 
 } // namespace kscope

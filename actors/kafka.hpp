@@ -27,6 +27,13 @@ using kafka_property = std::pair<std::string, std::string>;
 /// '=' or the key is empty.
 std::optional<kafka_property> split_property(std::string_view text);
 
+/// Checks a bootstrap list as `-b` takes it: comma-separated `host[:port]`
+/// entries, each optionally with a scheme (`SSL://`), IPv6 hosts in
+/// brackets, ports 1..65535. Returns a one-line reason for the first bad
+/// entry, std::nullopt when all are good. librdkafka itself would only log
+/// a bad entry and wait forever.
+std::optional<std::string> check_brokers(std::string_view list);
+
 /// Deleters for librdkafka handles.
 struct kafka_deleter {
   void operator()(rd_kafka_conf_t* x) const noexcept {
@@ -216,8 +223,15 @@ public:
   template <class F>
   size_t poll(int timeout_ms, size_t max, F&& on_record) {
     size_t n = 0;
-    if (!assigned_ && !assign())
+    if (!assigned_ && !assign()) {
+      // Serve error callbacks (authentication, unreachable brokers) even
+      // while there is nothing to read yet.
+      if (auto* msg = rd_kafka_consumer_poll(rk_.get(), 0)) {
+        handle(*msg);
+        rd_kafka_message_destroy(msg);
+      }
       return 0;
+    }
     for (int wait = timeout_ms; n < max; wait = 0) {
       auto* msg = rd_kafka_consumer_poll(rk_.get(), wait);
       if (msg == nullptr)
@@ -234,6 +248,11 @@ public:
   const consumer_health& health() const noexcept {
     return health_;
   }
+
+  /// Asks the cluster for metadata, waiting up to `timeout_ms`; an answer
+  /// means a broker is reachable again, so the state goes back to up. A
+  /// quiet topic sends no messages that would say so. Blocks.
+  void probe(int timeout_ms);
 
   /// Set once librdkafka reported an error that retrying cannot mend.
   const std::optional<std::string>& fatal_error() const noexcept {

@@ -16,6 +16,8 @@ caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
   auto report = [=](bool final) {
     auto& st = self->state;
     auto status = st.producer->status();
+    if (cfg.outbox)
+      status.dropped += cfg.outbox->dropped();
     status.final = final;
     if (final || status != st.last_reported) {
       st.last_reported = status;
@@ -40,18 +42,34 @@ caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
     auto gen = ++self->state.tick_gen;
     self->delayed_send(self, delay, tick_atom_v, gen);
   };
-  schedule(std::chrono::milliseconds{0});
-  return {
-    [=](sample& x) {
-      auto& st = self->state;
+  auto publish = [=](const sample& x) {
+    auto& st = self->state;
+    st.buf.clear();
+    encode(cfg.format, x, st.buf);
+    if (st.buf.size() > max_payload_size && !x.cores.empty()) {
+      // Viewers refuse longer payloads: a host with very many cores (influx
+      // spends a line on each) sends its totals rather than nothing.
+      auto totals = x;
+      totals.cores.clear();
       st.buf.clear();
-      encode(cfg.format, x, st.buf);
-      st.producer->produce(x.host, st.buf, x.ts_ns / 1000000);
-      if (st.idle) {
-        st.idle = false;
-        schedule(cfg.poll_interval);
-      }
-    },
+      encode(cfg.format, totals, st.buf);
+    }
+    st.producer->produce(x.host, st.buf, x.ts_ns / 1000000);
+    if (st.idle) {
+      st.idle = false;
+      schedule(cfg.poll_interval);
+    }
+  };
+  // Samples taken while no publisher lived are waiting.
+  auto drain = [=] {
+    if (cfg.outbox)
+      cfg.outbox->drain(publish);
+  };
+  schedule(std::chrono::milliseconds{0});
+  drain();
+  return {
+    [=](const sample& x) { publish(x); },
+    [=](outbox_atom) { drain(); },
     [=](tick_atom, uint64_t gen) {
       auto& st = self->state;
       if (gen != st.tick_gen)
@@ -76,6 +94,7 @@ caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
       auto& st = self->state;
       if (st.draining)
         return;
+      drain();
       st.draining = true;
       st.idle = false;
       st.drain_deadline = self->clock().now() + cfg.flush_timeout;

@@ -11,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/kafka.hpp"
+#include "actors/sample_outbox.hpp"
 #include "messages/codec.hpp"
 #include "messages/status.hpp"
 
@@ -25,6 +26,8 @@ struct publisher_config {
   std::chrono::milliseconds status_interval{1000};
   /// Longest wait for outstanding deliveries on `stop_atom`.
   std::chrono::milliseconds flush_timeout{10000};
+  /// Where the sampler leaves samples, if it does (see sample_outbox).
+  std::shared_ptr<sample_outbox> outbox;
 };
 
 struct publisher_state {
@@ -42,16 +45,20 @@ struct publisher_state {
   publisher_status last_reported;
 };
 
-/// Encodes each `sample` and hands it to `producer`, keyed by host. Serves
+/// Encodes each `sample` and hands it to `producer`, keyed by host; a
+/// payload that would exceed max_payload_size (thousands of cores) goes
+/// without its per-core values. Serves
 /// delivery reports with zero-timeout polls on a timer, never blocking a
 /// scheduler thread. Sends `publisher_status` to `status_sink` every
 /// status_interval when it changed. Protocol:
 /// - `sample`: publish it.
+/// - `outbox_atom`: publish every sample waiting in cfg.outbox; the outbox
+///   is also drained at start, so samples left by a dead incarnation go out.
 /// - `stop_atom`: wait until everything is delivered or flush_timeout
 ///   passed, send a final status (final = true), quit normally.
 /// - quits with `errc::kafka_fatal` when librdkafka reports a fatal error.
-/// `producer` outlives this actor, so a restarted publisher loses nothing
-/// that librdkafka had queued.
+/// `producer` and the outbox outlive this actor, so a restarted publisher
+/// loses nothing that librdkafka had queued or the sampler had taken.
 caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
                         std::shared_ptr<kafka_producer> producer,
                         publisher_config cfg, caf::actor status_sink);

@@ -51,7 +51,12 @@ caf::behavior sampler(caf::stateful_actor<sampler_state>* self,
       x.user = usage->total.user;
       x.system = usage->total.system;
       x.cores = std::move(usage->cores);
-      self->send(sink, std::move(x));
+      if (cfg.outbox) {
+        cfg.outbox->push(std::move(x));
+        self->send(sink, outbox_atom_v);
+      } else {
+        self->send(sink, std::move(x));
+      }
       if (cfg.count != 0 && seq->last.load() >= cfg.count) {
         self->quit();
         return;

@@ -13,6 +13,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/proc_stat.hpp"
+#include "actors/sample_outbox.hpp"
 
 namespace kscope {
 
@@ -29,6 +30,9 @@ struct sampler_config {
   std::string host;
   /// Stop after this many samples; 0 means never.
   uint64_t count = 0;
+  /// When set, samples go into this outbox and `sink` (the publisher) gets
+  /// an `outbox_atom`, so no sample dies with a crashed publisher.
+  std::shared_ptr<sample_outbox> outbox;
 };
 
 /// Sequence numbers of one producer. Shared by every incarnation of its
@@ -46,7 +50,7 @@ struct sampler_state {
 };
 
 /// Samples total and per-core CPU usage every `cfg.interval` and sends each
-/// `sample` to `sink`. Protocol:
+/// `sample` to `sink` (or through cfg.outbox). Protocol:
 /// - `stop_atom`: quit normally.
 /// - quits normally after `cfg.count` samples (if non-zero);
 /// - quits with `errc::sampling_failed` when /proc/stat cannot be read.

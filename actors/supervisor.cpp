@@ -45,6 +45,17 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
   using child = supervisor_state::child;
   for (auto& spec : children)
     self->state.children.push_back(child{std::move(spec), {}, {}});
+  self->attach_functor([running = self->state.running](const caf::error&) {
+    for (auto& x : *running)
+      caf::anon_send_exit(x, caf::exit_reason::kill);
+  });
+  // Drops a child's handle, which is no longer running.
+  auto forget = [=](caf::actor& handle) {
+    auto& running = *self->state.running;
+    running.erase(std::remove(running.begin(), running.end(), handle),
+                  running.end());
+    handle = nullptr;
+  };
   // Starts every child from index `first` on that is not running.
   auto start_from = [=](size_t first) {
     auto& cs = self->state.children;
@@ -53,8 +64,7 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
       if (i >= first && !cs[i].handle) {
         cs[i].handle = cs[i].spec.start(self->system(), upstream);
         self->monitor(cs[i].handle);
-        // Linked too, so killing the supervisor takes its children along.
-        self->link_to(cs[i].handle);
+        self->state.running->push_back(cs[i].handle);
       }
       upstream.push_back(cs[i].handle);
     }
@@ -90,12 +100,17 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
     if (pos == cs.end())
       return; // A child we killed ourselves, already replaced.
     auto index = static_cast<size_t>(pos - cs.begin());
-    pos->handle = nullptr;
+    forget(pos->handle);
+    auto& reason = msg.reason;
     if (st.stopping) {
+      // A child failing while it stops (a fatal Kafka error during the
+      // final flush) still makes the outcome a failure.
+      if (!is_normal(reason) && reason != caf::exit_reason::kill
+          && !st.outcome)
+        st.outcome = reason;
       stop_next();
       return;
     }
-    auto& reason = msg.reason;
     if (is_normal(reason)) {
       if (pos->spec.ends_role) {
         begin_stop(caf::none);
@@ -127,7 +142,7 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
     for (auto i = index + 1; i < cs.size(); ++i) {
       if (cs[i].handle) {
         self->send_exit(cs[i].handle, caf::exit_reason::kill);
-        cs[i].handle = nullptr;
+        forget(cs[i].handle);
       }
     }
     auto delay = backoff_for(limits, times.size());
@@ -141,7 +156,8 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
   });
   // Children's exits are handled as down messages. Someone asking the
   // supervisor itself to shut down gets an orderly stop; a kill (not
-  // trappable) ends it at once, and the links take the children along.
+  // trappable) ends it at once, and the attached functor kills the
+  // children.
   self->set_exit_handler([=](caf::exit_msg& msg) {
     if (msg.reason == caf::exit_reason::user_shutdown)
       begin_stop(caf::none);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,10 @@ struct supervisor_state {
     std::deque<caf::actor_clock::time_point> restarts;
   };
   std::vector<child> children;
+  /// Handles of the running children, shared with the functor that kills
+  /// them when the supervisor ends, however it ends.
+  std::shared_ptr<std::vector<caf::actor>> running
+    = std::make_shared<std::vector<caf::actor>>();
   bool stopping = false;
   /// What the listener gets at the end; none after an orderly stop.
   caf::error outcome;
@@ -74,7 +79,9 @@ struct supervisor_state {
 /// - `stop_atom` or an exit message with `exit_reason::user_shutdown`: stop
 ///   the children in reverse order (each gets `stop_atom` and, after
 ///   stop_timeout, a kill), then report.
-/// - a kill ends the supervisor and, through links, every child.
+/// - a kill ends the supervisor and every child. Children are monitored, not
+///   linked: CAF passes a kill on through a link unconditionally, so a child
+///   killed from outside would take a linked supervisor with it.
 /// - to `listener`: `(status_atom, std::string)` one line per restart;
 ///   `(done_atom, caf::error)` once at the end, the error empty after an
 ///   orderly stop and set when a child hit the restart cap or failed with

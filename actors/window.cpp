@@ -12,6 +12,21 @@ namespace kscope {
 
 namespace {
 
+/// A CSV field: quoted (quotes doubled) when it holds a comma or a quote,
+/// so a host name from the topic cannot add columns.
+std::string csv_field(const std::string& x) {
+  if (x.find_first_of(",\"") == std::string::npos)
+    return x;
+  std::string out = "\"";
+  for (char c : x) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 int64_t wall_clock_ns() {
   using namespace std::chrono;
   return duration_cast<nanoseconds>(system_clock::now().time_since_epoch())
@@ -34,6 +49,16 @@ caf::behavior window(caf::stateful_actor<window_state>* self,
   self->state.rate_since = std::chrono::steady_clock::now();
   auto frame = std::chrono::duration_cast<std::chrono::milliseconds>(
     std::chrono::duration<double>(1.0 / std::max(cfg.fps, 0.1)));
+  auto emit = [=] {
+    auto& st = self->state;
+    auto wall = wall_clock_ns();
+    st.series->expire(wall);
+    snapshot snap;
+    snap.now_ns = wall;
+    snap.series = st.series->snapshot();
+    snap.status = st.status;
+    self->send(renderer, std::move(snap));
+  };
   self->delayed_send(self, frame, tick_atom_v);
   return {
     [=](const sample& x) {
@@ -49,7 +74,9 @@ caf::behavior window(caf::stateful_actor<window_state>* self,
         st.latencies.push_back(static_cast<double>(now - x.ts_ns) / 1e6);
       if (cfg.csv)
         std::fprintf(cfg.csv.get(), "%s,%" PRIu64 ",%" PRId64 ",%.17g\n",
-                     x.host.c_str(), x.seq, x.ts_ns, x.cpu);
+                     csv_field(x.host).c_str(), x.seq, x.ts_ns, x.cpu);
+      if (cfg.on_sample)
+        cfg.on_sample(x, now);
     },
     [=](const consumer_status& x) {
       auto& st = self->state;
@@ -75,18 +102,15 @@ caf::behavior window(caf::stateful_actor<window_state>* self,
         if (cfg.csv)
           std::fflush(cfg.csv.get());
       }
-      auto wall = wall_clock_ns();
-      st.series->expire(wall);
-      snapshot snap;
-      snap.now_ns = wall;
-      snap.series = st.series->snapshot();
-      snap.status = st.status;
-      self->send(renderer, std::move(snap));
+      emit();
       self->delayed_send(self, frame, tick_atom_v);
     },
     [=](stop_atom) {
       if (cfg.csv)
         std::fflush(cfg.csv.get());
+      // What arrived since the last tick (the consumer's last status) is
+      // in the final picture.
+      emit();
       self->quit();
     },
   };

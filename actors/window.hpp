@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/series_window.hpp"
+#include "messages/sample.hpp"
 #include "messages/snapshot.hpp"
 #include "messages/status.hpp"
 
@@ -25,6 +27,12 @@ struct window_actor_config {
   double fps = 10;
   /// Appends every valid sample as CSV (host,seq,ts_ns,cpu) when set.
   std::shared_ptr<std::FILE> csv;
+  /// When set, called with every sample the window takes and the wall-clock
+  /// time (ns since the epoch) it took it. Unset in the roles; `kscope
+  /// bench` records every sample-to-window latency with it (the status
+  /// only keeps a median and maximum per second). Runs in the window actor:
+  /// it must be cheap, and must not touch the window.
+  std::function<void(const sample&, int64_t)> on_sample;
 };
 
 struct window_state {
@@ -45,7 +53,7 @@ struct window_state {
 /// - `sample`: add it (series = sample.host); record latency (now - ts).
 /// - `consumer_status`: fold malformed counts and broker state into the
 ///   viewer status.
-/// - `stop_atom`: flush the CSV file and quit.
+/// - `stop_atom`: flush the CSV file, send a last snapshot and quit.
 caf::behavior window(caf::stateful_actor<window_state>* self,
                      window_actor_config cfg, caf::actor renderer);
 

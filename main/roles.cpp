@@ -132,6 +132,10 @@ std::optional<int> prepare_producer(const produce_options& opts,
   producer_settings settings;
   if (!opts.kafka.brokers.empty())
     settings.brokers = opts.kafka.brokers;
+  if (auto why = check_brokers(settings.brokers)) {
+    error_line("invalid -b '" + settings.brokers + "': " + *why);
+    return exit_usage;
+  }
   settings.topic = opts.kafka.topic;
   if (!parse_properties(opts.kafka.properties, settings.properties))
     return exit_usage;
@@ -144,8 +148,24 @@ std::optional<int> prepare_producer(const produce_options& opts,
   plan.sampler.interval = *interval;
   plan.sampler.proc_root = opts.proc_root;
   plan.sampler.host = opts.host.empty() ? host_name() : opts.host;
+  auto clean_host = plan.sampler.host;
+  sanitize_series_name(clean_host);
+  if (clean_host.empty() || clean_host != plan.sampler.host) {
+    error_line("invalid --host: expected 1 to 255 bytes of UTF-8 without "
+               "control characters");
+    return exit_usage;
+  }
   plan.sampler.count = opts.count;
   plan.publisher.format = *format;
+  // Serve delivery reports once per sample rather than 50 ms after each:
+  // with one message per interval nothing is gained by polling sooner
+  // (the status goes out once a second anyway), and the publisher then
+  // never flips between its poll and idle timers. That was a third of the
+  // CPU a 2 Hz producer node spent beyond a bare librdkafka producer
+  // (bench/RESULTS.md). The price: a flush on exit ends up to one
+  // interval (at most 1 s) later.
+  plan.publisher.poll_interval = std::min(*interval,
+                                          plan.publisher.status_interval);
   plan.publisher.flush_timeout = *flush_timeout;
   plan.flush_timeout = opts.flush_timeout;
   plan.label = "kscope produce " + settings.topic + "@" + settings.brokers;
@@ -165,6 +185,10 @@ std::optional<int> prepare_viewer(const view_options& opts,
   consumer_settings settings;
   if (!brokers.empty())
     settings.brokers = brokers;
+  if (auto why = check_brokers(settings.brokers)) {
+    error_line("invalid -b '" + settings.brokers + "': " + *why);
+    return exit_usage;
+  }
   settings.topics = opts.topics;
   settings.group = opts.group;
   auto start = parse_start_offset(opts.offset);
@@ -329,6 +353,11 @@ int run_node(std::optional<producer_plan> prod, std::optional<viewer_plan> view)
     auto pcfg = prod->publisher;
     auto scfg = prod->sampler;
     auto seq = std::make_shared<sample_sequence>();
+    // Shared by every incarnation of sampler and publisher: a sample taken
+    // while the publisher restarts waits there.
+    auto outbox = std::make_shared<sample_outbox>();
+    pcfg.outbox = outbox;
+    scfg.outbox = outbox;
     children.push_back(child_spec{
       "publisher",
       [=](caf::actor_system& home, const std::vector<caf::actor>&) {
@@ -387,7 +416,12 @@ int run_node(std::optional<producer_plan> prod, std::optional<viewer_plan> view)
   int signals_seen = 0;
   auto started = std::chrono::steady_clock::now();
   auto next_log = started;
-  auto frame = std::chrono::milliseconds{100};
+  // Without a viewer this thread only takes status messages (which wake it)
+  // and watches the signal flag, so a signal is seen within one frame. At
+  // 100 ms these wake-ups were a third of what a 2 Hz producer node costs
+  // beyond a bare librdkafka producer (bench/RESULTS.md); 500 ms keeps
+  // Ctrl-C prompt.
+  auto frame = std::chrono::milliseconds{500};
   if (view)
     frame = std::chrono::milliseconds{
       static_cast<int64_t>(1000.0 / std::max(view->window.fps, 1.0))};
@@ -401,9 +435,30 @@ int run_node(std::optional<producer_plan> prod, std::optional<viewer_plan> view)
           + "; signal again to abort)");
     self->send(sup, stop_atom_v);
   };
+  // The viewer's broker state as last seen, to log when it changes.
+  auto viewer_state = broker_state::connecting;
+  auto down_since = std::chrono::steady_clock::now();
+  auto watch_broker = [&](const viewer_status& x) {
+    if (x.state == viewer_state)
+      return;
+    if (x.state == broker_state::down) {
+      down_since = std::chrono::steady_clock::now();
+      log("broker disconnected ("
+          + (x.last_error.empty() ? std::string{"unreachable"} : x.last_error)
+          + "); reconnecting");
+    } else if (x.state == broker_state::up
+               && viewer_state == broker_state::down) {
+      auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - down_since);
+      log("broker reconnected after " + std::to_string(secs.count())
+          + " s");
+    }
+    viewer_state = x.state;
+  };
   while (!done) {
     self->receive(
       [&](snapshot& x) {
+        watch_broker(x.status);
         if (paused) {
           latest.status = x.status;
           latest.status.paused = true;

@@ -34,6 +34,8 @@ std::string status_line::render(const publisher_status& x) {
   result += to_string(x.state);
   if (x.state == broker_state::down && !x.last_error.empty())
     result += " (" + x.last_error + "; retrying)";
+  else if ((x.failed > 0 || x.dropped > 0) && !x.last_error.empty())
+    result += "  last error: " + x.last_error;
   return result;
 }
 

@@ -29,5 +29,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
   CAF_ADD_ATOM(kscope, kscope, status_atom, "status")
   /// Supervisor-internal: respawn a child after its backoff.
   CAF_ADD_ATOM(kscope, kscope, restart_atom, "restart")
+  /// Tells a publisher that samples wait in its sample_outbox.
+  CAF_ADD_ATOM(kscope, kscope, outbox_atom, "outbox")
 
 CAF_END_TYPE_ID_BLOCK(kscope)

@@ -77,3 +77,79 @@ TEST_CASE("options come from a config file, and flags override it") {
   CHECK(res.output.find("--interval 30ms is below 100ms") != std::string::npos);
   std::remove(path);
 }
+
+namespace {
+
+/// Runs kscope with `args`; checks exit code 2 and one error line saying
+/// `says`.
+void check_usage_error(const std::vector<std::string>& args,
+                       const std::string& says) {
+  std::vector<std::string> argv{test::kscope_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto res = test::run(argv, 10s);
+  INFO(res.output);
+  CHECK(res.code == 2);
+  CHECK(res.output.find(says) != std::string::npos);
+  CHECK(res.output.find("kscope: error:") == 0);
+  CHECK(std::count(res.output.begin(), res.output.end(), '\n') == 1);
+}
+
+/// Writes `text` to a fresh file in /tmp and returns its path.
+std::string config_file(const std::string& text) {
+  char path[] = "/tmp/kscope-config-XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(write(fd, text.data(), text.size())
+          == static_cast<ssize_t>(text.size()));
+  close(fd);
+  return path;
+}
+
+} // namespace
+
+TEST_CASE("bad numbers, durations and broker strings exit 2 with one line "
+          "naming the problem") {
+  struct row {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  std::vector<row> rows{
+    {{"produce", "-b", "localhost:notaport"}, "invalid -b 'localhost:notaport'"},
+    {{"view", "-b", "kafka:99999"}, "invalid -b 'kafka:99999'"},
+    {{"produce", "-b", "a:9092,,b:9092"}, "empty broker entry"},
+    {{"view", "-b", "[::1:9092"}, "unclosed ["},
+    {{"produce", "-b", "two words:9092"}, "is not host:port"},
+    {{"produce", "--count", "-1"}, "--count"},
+    {{"view", "--count", "-5"}, "--count"},
+    {{"produce", "--count", "1e3"}, "--count"},
+    {{"produce", "--flush-timeout", "10"}, "invalid --flush-timeout '10'"},
+    {{"produce", "--host", "tab\there"}, "invalid --host"},
+    {{"view", "--window", "0"}, "invalid --window 0"},
+    {{"view", "--fps", "nan"}, "--fps"},
+    {{"view", "--width", "99999"}, "--width"},
+    {{"view", "--expire", "soon"}, "invalid --expire 'soon'"},
+    {{"view", "--duration", "-1s"}, "invalid --duration '-1s'"},
+    {{"view", "-X", "fetch.wait.max.ms=abc"}, "fetch.wait.max.ms"},
+    {{"view", "--frobnicate"}, "--frobnicate"},
+    {{"broker", "--partitions", "0"}, "--partitions"},
+    {{"run", "--partitions", "many"}, "--partitions"},
+  };
+  for (auto& r : rows)
+    check_usage_error(r.args, r.says);
+}
+
+TEST_CASE("a malformed or unreadable config file exits 2 with one line "
+          "naming the problem") {
+  auto unknown_key = config_file("[produce]\nno-such-option = 3\n");
+  auto garbage = config_file(std::string{"\xff\xfe\x00garbage\n[[[\n", 14});
+  auto bad_value = config_file("[view]\nfps = \"fast\"\n");
+  auto unknown_section = config_file("[produse]\ninterval = \"1s\"\n");
+  check_usage_error({"--config", unknown_key, "produce"}, "no-such-option");
+  check_usage_error({"--config", garbage, "produce"},
+                    "INI was not able to parse");
+  check_usage_error({"--config", bad_value, "view"}, "--fps");
+  check_usage_error({"--config", unknown_section, "produce"}, "produse");
+  check_usage_error({"--config", "/tmp", "produce"}, "/tmp");
+  for (auto& path : {unknown_key, garbage, bad_value, unknown_section})
+    std::remove(path.c_str());
+}

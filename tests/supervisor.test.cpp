@@ -23,6 +23,8 @@ struct child_log {
   int stops = 0;
   caf::actor latest;
   caf::actor upstream_seen;
+  /// Quit with a fatal error instead of normally on stop_atom.
+  bool fail_on_stop = false;
 };
 
 /// A child that throws on a string message, fails fatally on an int, and
@@ -36,7 +38,10 @@ caf::behavior fragile(caf::event_based_actor* self,
     },
     [self, log](stop_atom) {
       ++log->stops;
-      self->quit();
+      if (log->fail_on_stop)
+        self->quit(caf::make_error(errc::kafka_fatal, "failed while stopping"));
+      else
+        self->quit();
     },
   };
 }
@@ -184,4 +189,17 @@ TEST_CASE_FIXTURE(supervisor_fixture,
   auto err = done();
   REQUIRE(err);
   CHECK_FALSE(*err);
+}
+
+TEST_CASE_FIXTURE(supervisor_fixture,
+                  "a child failing during an orderly stop makes the outcome a "
+                  "failure") {
+  first->fail_on_stop = true;
+  start();
+  caf::anon_send(sup, stop_atom_v);
+  sched.run();
+  auto err = done();
+  REQUIRE(err);
+  REQUIRE(*err);
+  CHECK(describe(*err) == "failed while stopping");
 }

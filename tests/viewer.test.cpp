@@ -13,6 +13,7 @@
 #include "actors/consumer.hpp"
 #include "actors/embedded_broker.hpp"
 #include "messages/codec.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_consumer.hpp"
 
@@ -21,35 +22,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct csv_row {
-  std::string host;
-  uint64_t seq = 0;
-  int64_t ts_ns = 0;
-  double cpu = 0;
-};
-
-std::vector<csv_row> read_csv(const std::string& path) {
-  std::vector<csv_row> result;
-  std::ifstream in{path};
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream fields{line};
-    csv_row row;
-    std::string seq, ts, cpu;
-    std::getline(fields, row.host, ',');
-    std::getline(fields, seq, ',');
-    std::getline(fields, ts, ',');
-    std::getline(fields, cpu, ',');
-    row.seq = std::stoull(seq);
-    row.ts_ns = std::stoll(ts);
-    row.cpu = std::stod(cpu);
-    result.push_back(row);
-  }
-  return result;
-}
-
-std::string temp_path(const std::string& name) {
-  return "/tmp/kscope-test-" + std::to_string(getpid()) + "-" + name;
-}
+using test::read_csv;
+using test::temp_path;
 
 /// `kscope view` without a display or terminal: it logs instead of drawing.
 std::vector<std::string> headless_view(const std::string& bootstrap,
@@ -214,7 +188,7 @@ TEST_CASE_FIXTURE(broker_fixture,
     payloads.push_back(buf);
     payloads.push_back(i % 2 == 0 ? std::string{"{\"cpu\":"}
                                   : std::string{"\xff\xfe\x00 not a sample",
-                                                20});
+                                                16});
   }
   payloads.push_back(std::string{"\x00\xff", 2}); // 255 %: out of range
   kcat_produce(broker->bootstrap(), "test-topic", payloads);
@@ -275,4 +249,21 @@ TEST_CASE("an unwritable --csv or --snapshot path is an error before "
   CHECK(res.code == 1);
   CHECK(res.output.find("cannot write --snapshot /nonexistent-dir/x.png")
         != std::string::npos);
+}
+
+TEST_CASE("series names from the topic lose control characters and invalid "
+          "UTF-8, and are cut to 255 bytes") {
+  std::string name = "web\x1b]0;owned\x07-1\n\xff\xc3\xa9\xe2\x82";
+  sanitize_series_name(name);
+  CHECK(name == "web?]0;owned?-1??\xc3\xa9??");
+  std::string longer(300, 'h');
+  sanitize_series_name(longer);
+  CHECK(longer == std::string(255, 'h'));
+  sample x;
+  kafka_record rec;
+  rec.topic = "t";
+  rec.key = "key\r\nwith\tbreaks";
+  rec.value = std::string_view{"\x00\x2a", 2};
+  REQUIRE(to_sample(rec, x) == decode_error::none);
+  CHECK(x.host == "key??with?breaks");
 }

@@ -47,15 +47,22 @@ struct actor_fixture {
 
   /// Spawns an actor that appends every message it gets to `inbox`.
   caf::actor collector(std::shared_ptr<std::vector<caf::message>> inbox) {
-    return sys.spawn([inbox](caf::event_based_actor* self) -> caf::behavior {
-      self->set_default_handler(
-        [inbox](caf::scheduled_actor*, caf::message_view& x) -> caf::result<caf::message> {
-          inbox->push_back(x.move_content_to_message());
-          return caf::message{};
-        });
-      // Everything goes to the default handler.
-      return {[](caf::ok_atom, caf::ok_atom) {}};
-    });
+    // The inbox is a spawn argument, not a capture: for a function actor
+    // spawned without arguments CAF 0.17.6 dereferences a null argument
+    // tuple (undefined behaviour that UBSan reports).
+    return sys.spawn(
+      [](caf::event_based_actor* self,
+         std::shared_ptr<std::vector<caf::message>> box) -> caf::behavior {
+        self->set_default_handler(
+          [box](caf::scheduled_actor*,
+                caf::message_view& x) -> caf::result<caf::message> {
+            box->push_back(x.move_content_to_message());
+            return caf::message{};
+          });
+        // Everything goes to the default handler.
+        return {[](caf::ok_atom, caf::ok_atom) {}};
+      },
+      std::move(inbox));
   }
 };
 

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,15 +53,18 @@ process::~process() {
 int process::wait(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!exited_) {
-    auto rc = waitpid(pid_, &status_, WNOHANG);
+    struct rusage usage {};
+    auto rc = wait4(pid_, &status_, WNOHANG, &usage);
     if (rc == pid_) {
       exited_ = true;
+      max_rss_kib_ = usage.ru_maxrss;
       break;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       kill(pid_, SIGKILL);
-      waitpid(pid_, &status_, 0);
+      wait4(pid_, &status_, 0, &usage);
       exited_ = true;
+      max_rss_kib_ = usage.ru_maxrss;
       return -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds{20});

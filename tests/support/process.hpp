@@ -30,6 +30,12 @@ public:
   /// Everything the child printed so far.
   std::string output() const;
 
+  /// Peak resident memory of the child in KiB (VmHWM), known once it was
+  /// waited for; 0 before.
+  long max_rss_kib() const noexcept {
+    return max_rss_kib_;
+  }
+
   /// Waits until `text` appears in the output or the child exits; true if
   /// it appeared.
   bool wait_for_output(const std::string& text,
@@ -40,6 +46,7 @@ private:
   pid_t pid_ = -1;
   int status_ = -1;
   bool exited_ = false;
+  long max_rss_kib_ = 0;
   std::string log_path_;
 };
 
