@@ -70,6 +70,49 @@ std::optional<std::string> check_brokers(std::string_view list) {
   return std::nullopt;
 }
 
+namespace {
+
+/// librdkafka's log, shown only for `-X debug=...`, which raises the level to
+/// debug (7); errors arrive through the error callbacks anyway.
+void debug_log(const rd_kafka_t*, int level, const char* fac,
+               const char* buf) {
+  if (level >= 7)
+    std::fprintf(stderr, "librdkafka %s: %s\n", fac, buf);
+}
+
+/// Errors that mean no broker can be reached right now; librdkafka retries.
+bool is_connection_error(rd_kafka_resp_err_t err) {
+  return err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
+         || err == RD_KAFKA_RESP_ERR__TRANSPORT
+         || err == RD_KAFKA_RESP_ERR__RESOLVE;
+}
+
+/// The one-line reason for an error that retrying cannot mend, or nullopt.
+std::optional<std::string> fatal_reason(rd_kafka_t* rk,
+                                        rd_kafka_resp_err_t err,
+                                        const char* reason) {
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char buf[512];
+    auto orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
+    return std::string{"fatal Kafka error: "} + rd_kafka_err2name(orig) + ": "
+           + buf;
+  }
+  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION)
+    return std::string{"Kafka authentication failed: "} + reason;
+  return std::nullopt;
+}
+
+/// kscope's defaults for a client, then the user's `-X` properties over them.
+std::optional<std::string> configure(kafka_config& conf,
+                                     const std::vector<kafka_property>& defaults,
+                                     const std::vector<kafka_property>& user) {
+  if (auto e = conf.set_all(defaults))
+    return e;
+  return conf.set_all(user, "-X");
+}
+
+} // namespace
+
 // -- kafka_config -------------------------------------------------------------
 
 kafka_config::kafka_config() : conf_(rd_kafka_conf_new()) {
@@ -127,18 +170,14 @@ kafka_producer::make(const producer_settings& cfg, std::string& err) {
     // waits 30 s by default); auto-created topics appear well within it.
     {"topic.metadata.propagation.max.ms", "5000"},
   };
-  if (auto e = conf.set_all(defaults)) {
-    err = *e;
-    return nullptr;
-  }
-  if (auto e = conf.set_all(cfg.properties, "-X")) {
+  if (auto e = configure(conf, defaults, cfg.properties)) {
     err = *e;
     return nullptr;
   }
   rd_kafka_conf_set_opaque(conf.get(), result.get());
   rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
   rd_kafka_conf_set_error_cb(conf.get(), on_error);
-  rd_kafka_conf_set_log_cb(conf.get(), on_log);
+  rd_kafka_conf_set_log_cb(conf.get(), debug_log);
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr,
                                 sizeof(errstr));
@@ -188,30 +227,13 @@ void kafka_producer::on_error(rd_kafka_t* rk, int code, const char* reason,
                               void* opaque) {
   auto* self = static_cast<kafka_producer*>(opaque);
   auto err = static_cast<rd_kafka_resp_err_t>(code);
-  if (err == RD_KAFKA_RESP_ERR__FATAL) {
-    char buf[512];
-    auto orig = rd_kafka_fatal_error(rk, buf, sizeof(buf));
-    self->fatal_ = std::string{"fatal Kafka error: "} + rd_kafka_err2name(orig)
-                   + ": " + buf;
+  if (auto fatal = fatal_reason(rk, err, reason)) {
+    self->fatal_ = std::move(fatal);
     return;
   }
-  if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
-    self->fatal_ = std::string{"Kafka authentication failed: "} + reason;
-    return;
-  }
-  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
-      || err == RD_KAFKA_RESP_ERR__TRANSPORT
-      || err == RD_KAFKA_RESP_ERR__RESOLVE)
+  if (is_connection_error(err))
     self->counters_.state = broker_state::down;
   self->counters_.last_error = reason;
-}
-
-void kafka_producer::on_log(const rd_kafka_t*, int level, const char* fac,
-                            const char* buf) {
-  // Errors arrive through on_error as well; logs are for `-X debug=...`,
-  // which raises the level to debug (7).
-  if (level >= 7)
-    std::fprintf(stderr, "librdkafka %s: %s\n", fac, buf);
 }
 
 bool kafka_producer::try_produce(std::string_view key,
@@ -320,21 +342,13 @@ kafka_consumer::make(const consumer_settings& cfg, std::string& err) {
     {"reconnect.backoff.max.ms", "1000"},
     {"fetch.wait.max.ms", "100"},
   };
-  if (auto e = conf.set_all(defaults)) {
-    err = *e;
-    return nullptr;
-  }
-  if (auto e = conf.set_all(cfg.properties, "-X")) {
+  if (auto e = configure(conf, defaults, cfg.properties)) {
     err = *e;
     return nullptr;
   }
   rd_kafka_conf_set_opaque(conf.get(), result.get());
   rd_kafka_conf_set_error_cb(conf.get(), on_error);
-  rd_kafka_conf_set_log_cb(conf.get(), [](const rd_kafka_t*, int level,
-                                          const char* fac, const char* buf) {
-    if (level >= 7)
-      std::fprintf(stderr, "librdkafka %s: %s\n", fac, buf);
-  });
+  rd_kafka_conf_set_log_cb(conf.get(), debug_log);
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), errstr,
                                 sizeof(errstr));
@@ -473,18 +487,15 @@ kafka_record kafka_consumer::record_of(const rd_kafka_message_t& msg) {
   return result;
 }
 
-void kafka_consumer::on_error(rd_kafka_t*, int code, const char* reason,
+void kafka_consumer::on_error(rd_kafka_t* rk, int code, const char* reason,
                               void* opaque) {
   auto* self = static_cast<kafka_consumer*>(opaque);
   auto err = static_cast<rd_kafka_resp_err_t>(code);
-  if (err == RD_KAFKA_RESP_ERR__FATAL
-      || err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
-    self->fatal_ = std::string{"Kafka error: "} + reason;
+  if (auto fatal = fatal_reason(rk, err, reason)) {
+    self->fatal_ = std::move(fatal);
     return;
   }
-  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
-      || err == RD_KAFKA_RESP_ERR__TRANSPORT
-      || err == RD_KAFKA_RESP_ERR__RESOLVE)
+  if (is_connection_error(err))
     self->health_.state = broker_state::down;
   self->health_.last_error = reason;
 }

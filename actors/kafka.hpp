@@ -134,8 +134,6 @@ private:
                           void* opaque);
   static void on_error(rd_kafka_t* rk, int err, const char* reason,
                        void* opaque);
-  static void on_log(const rd_kafka_t*, int level, const char* fac,
-                     const char* buf);
 
   /// Hands one message to librdkafka; false when its queue is full.
   bool try_produce(std::string_view key, std::string_view payload,
