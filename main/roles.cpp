@@ -479,8 +479,12 @@ int run_node(std::optional<producer_plan> prod, std::optional<viewer_plan> view)
       },
       caf::after(frame) >> [] {});
     if (signal_count > signals_seen) {
+      // Signals that arrive together (timeout(1) or a service manager
+      // signalling the whole process group) are one request to stop; only a
+      // signal after the stop began aborts.
+      bool first = signals_seen == 0;
       signals_seen = signal_count;
-      if (signals_seen == 1) {
+      if (first) {
         request_stop("stopping");
       } else {
         screen.reset();

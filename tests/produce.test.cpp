@@ -183,3 +183,23 @@ TEST_CASE("an unreachable broker is reported and waited for, and undelivered "
   CHECK(res.output.find("broker down") != std::string::npos);
   CHECK(res.output.find("0 of 3 samples delivered") != std::string::npos);
 }
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "signals arriving together are one orderly stop, not an "
+                  "abort") {
+  test::process proc{produce({"-i", "100ms"})};
+  REQUIRE(test::consume_all(broker->bootstrap(), topic, 3).size() >= 3);
+  // Both signals pend while the process is stopped and are handled at once
+  // when it continues, as when timeout(1) signals a process and its group.
+  proc.signal(SIGSTOP);
+  proc.signal(SIGINT);
+  proc.signal(SIGTERM);
+  proc.signal(SIGCONT);
+  auto code = proc.wait();
+  auto out = proc.output();
+  INFO(out);
+  REQUIRE(code == 0);
+  auto sent = last_count(out, "sent");
+  CHECK(last_count(out, "delivered") == sent);
+  CHECK(test::consume_all(broker->bootstrap(), topic, 0).size() == sent);
+}
