@@ -7,7 +7,7 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/kafka.hpp"
+#include "actors/edges/kafka.hpp"
 #include "messages/codec.hpp"
 #include "messages/sample.hpp"
 #include "messages/status.hpp"

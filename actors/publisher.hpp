@@ -10,8 +10,8 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/kafka.hpp"
-#include "actors/sample_outbox.hpp"
+#include "actors/edges/kafka.hpp"
+#include "actors/edges/sample_outbox.hpp"
 #include "messages/codec.hpp"
 #include "messages/status.hpp"
 

@@ -1,67 +1,81 @@
 #pragma once
 
-// The drawing surfaces behind the renderer: an SFML window (or an offscreen
-// SFML texture for --snapshot) and the terminal. The renderer loop runs on
-// the main thread and draws whatever snapshot it holds.
-
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "actors/chart.hpp"
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/edges/surface.hpp"
+#include "actors/logic/chart.hpp"
 #include "messages/snapshot.hpp"
+#include "messages/status.hpp"
 
 namespace kscope {
 
-/// What a user pressed.
-enum class key_action {
-  pause,           ///< space
-  save,            ///< s
-  cycle_chart,     ///< c
-  cycle_smoothing, ///< m
-  quit,            ///< q, Escape, closing the window
+/// Opens the renderer's surface; nullptr and a one-line reason in `err`
+/// when it cannot. Called on the renderer's own thread, at every start.
+using surface_factory
+  = std::function<std::unique_ptr<surface>(std::string& err)>;
+
+/// What the renderer draws on and how.
+struct renderer_config {
+  surface_factory open;
+  chart_style style;
+  /// Most frames per second; keys are read at least every input_interval.
+  double fps = 10;
+  std::chrono::milliseconds input_interval{100};
+  /// --snapshot: on `stop_atom` the last frame is written to this PNG.
+  std::string snapshot_path;
+  /// Names the PNG the `s` key writes; default kscope-YYYYmmdd-HHMMSS.png.
+  std::function<std::string()> png_name;
 };
 
-/// A place to draw snapshots.
-class surface {
-public:
-  virtual ~surface();
-
-  /// Draws one frame.
-  virtual void draw(const snapshot& snap, const chart_style& style) = 0;
-
-  /// Keys and window events since the last call. Never blocks.
-  virtual std::vector<key_action> poll_input() = 0;
-
-  /// True when the size changed since the last draw (redraw needed).
-  virtual bool resized() = 0;
-
-  /// Writes the last drawn frame to a PNG file; false and `err` on failure
-  /// or when the surface cannot (the terminal).
-  virtual bool save_png(const std::string& path, std::string& err) = 0;
+struct renderer_state {
+  static inline const char* name = "kscope.renderer";
+  std::unique_ptr<surface> screen;
+  chart_style style;
+  /// The picture to show: the latest snapshot (its series frozen while
+  /// paused, its status always the latest).
+  snapshot latest;
+  bool paused = false;
+  /// A key changed the picture: draw at the next chance.
+  bool dirty = false;
+  /// What the last frame showed, to tell whether a new one is needed.
+  uint64_t drawn_revision = 0;
+  viewer_status drawn_status;
+  int64_t drawn_now_ns = 0;
+  /// Nanoseconds of time axis per canvas unit in the last frame.
+  double ns_per_unit = 0;
+  std::chrono::steady_clock::time_point next_frame;
+  /// Frames drawn so far.
+  uint64_t frames = 0;
 };
 
-/// True when an X display can be opened. SFML aborts the process without
-/// one, so ask before creating any SFML window or texture.
-bool display_available();
-
-/// Looks for DejaVu Sans Mono in the usual places; empty when not found.
-std::string find_default_font();
-
-/// Opens a resizable SFML window of `width` x `height`. nullptr and `err`
-/// when there is no display or the font cannot be loaded.
-std::unique_ptr<surface> make_window_surface(unsigned width, unsigned height,
-                                             const std::string& font_path,
-                                             std::string& err);
-
-/// An offscreen SFML surface (for --snapshot): draws into a texture.
-std::unique_ptr<surface> make_offscreen_surface(unsigned width,
-                                                unsigned height,
-                                                const std::string& font_path,
-                                                std::string& err);
-
-/// The terminal: alternate screen, raw keys, braille chart. Restores the
-/// terminal when destroyed. nullptr and `err` when stdout is no terminal.
-std::unique_ptr<surface> make_terminal_surface(std::string& err);
+/// Owns the drawing surface (SFML window, offscreen texture or terminal)
+/// for its whole life and draws the window actor's snapshots on it. Spawn
+/// it detached: every call to the surface happens on its own thread.
+/// On start it opens the surface (quitting with `errc::surface_failed`
+/// when it cannot) and sends `subscribe_atom` to `window`, which then sends
+/// it every snapshot. It draws a frame only when the picture changed: a
+/// new revision or status, a key, a resize, or the clock having moved the
+/// time axis by at least one canvas unit; never more than `fps` a second.
+/// Protocol:
+/// - `snapshot`: the newest picture.
+/// - `tick_atom` (its own timer, every input_interval or frame): reads keys.
+///   Space pauses, `s` saves a PNG of what is shown, `c` and `m` cycle the
+///   chart type and smoothing, `q`/Escape/closing asks to quit.
+/// - `stop_atom`: with snapshot_path, write the last picture there; quit.
+/// - to `parent`: `render_event` for a quit asked, a PNG saved or failed,
+///   and notices.
+/// A throw (a lost display, a failing driver) ends it with an error; its
+/// supervisor then starts a new one, which opens a new surface.
+caf::behavior renderer(caf::stateful_actor<renderer_state>* self,
+                       renderer_config cfg, caf::actor window,
+                       caf::actor parent);
 
 } // namespace kscope

@@ -12,8 +12,8 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/proc_stat.hpp"
-#include "actors/sample_outbox.hpp"
+#include "actors/logic/proc_stat.hpp"
+#include "actors/edges/sample_outbox.hpp"
 
 namespace kscope {
 

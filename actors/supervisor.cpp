@@ -24,9 +24,11 @@ std::chrono::milliseconds backoff_for(const restart_limits& limits,
 
 namespace {
 
+/// Errors no restart can mend: they end the role at once.
 bool is_fatal(const caf::error& reason) {
   return reason.category() == caf::atom("kscope")
-         && reason.code() == static_cast<uint8_t>(errc::kafka_fatal);
+         && (reason.code() == static_cast<uint8_t>(errc::kafka_fatal)
+             || reason.code() == static_cast<uint8_t>(errc::surface_failed));
 }
 
 bool is_normal(const caf::error& reason) {

@@ -85,7 +85,7 @@ struct supervisor_state {
 /// - to `listener`: `(status_atom, std::string)` one line per restart;
 ///   `(done_atom, caf::error)` once at the end, the error empty after an
 ///   orderly stop and set when a child hit the restart cap or failed with
-///   `errc::kafka_fatal`.
+///   `errc::kafka_fatal` or `errc::surface_failed` (never restarted).
 caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
                          std::vector<child_spec> children,
                          restart_limits limits, caf::actor listener);

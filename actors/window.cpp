@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 
+#include <caf/actor_cast.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
@@ -44,20 +45,28 @@ double median_of(std::vector<double>& xs) {
 }
 
 caf::behavior window(caf::stateful_actor<window_state>* self,
-                     window_actor_config cfg, caf::actor renderer) {
+                     window_actor_config cfg, caf::actor renderer,
+                     caf::actor status_sink) {
   self->state.series = std::make_unique<series_window>(cfg.window);
+  self->state.renderer = std::move(renderer);
   self->state.rate_since = std::chrono::steady_clock::now();
   auto frame = std::chrono::duration_cast<std::chrono::milliseconds>(
     std::chrono::duration<double>(1.0 / std::max(cfg.fps, 0.1)));
   auto emit = [=] {
     auto& st = self->state;
     auto wall = wall_clock_ns();
-    st.series->expire(wall);
+    if (st.series->expire(wall) > 0)
+      ++st.revision;
+    if (status_sink)
+      self->send(status_sink, st.status);
+    if (!st.renderer)
+      return;
     snapshot snap;
     snap.now_ns = wall;
     snap.series = st.series->snapshot();
     snap.status = st.status;
-    self->send(renderer, std::move(snap));
+    snap.revision = st.revision;
+    self->send(st.renderer, std::move(snap));
   };
   self->delayed_send(self, frame, tick_atom_v);
   return {
@@ -69,6 +78,7 @@ caf::behavior window(caf::stateful_actor<window_state>* self,
         return;
       }
       ++st.status.received;
+      ++st.revision;
       ++st.rate_count;
       if (x.ts_ns > 0)
         st.latencies.push_back(static_cast<double>(now - x.ts_ns) / 1e6);
@@ -104,6 +114,11 @@ caf::behavior window(caf::stateful_actor<window_state>* self,
       }
       emit();
       self->delayed_send(self, frame, tick_atom_v);
+    },
+    [=](subscribe_atom) {
+      // A renderer (a new one after a restart) wants the pictures.
+      self->state.renderer
+        = caf::actor_cast<caf::actor>(self->current_sender());
     },
     [=](stop_atom) {
       if (cfg.csv)

@@ -12,7 +12,7 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/series_window.hpp"
+#include "actors/logic/series_window.hpp"
 #include "messages/sample.hpp"
 #include "messages/snapshot.hpp"
 #include "messages/status.hpp"
@@ -46,16 +46,24 @@ struct window_state {
   std::chrono::steady_clock::time_point rate_since;
   /// Samples refused because max_series were held.
   uint64_t refused = 0;
+  /// Bumped whenever the series change; copied into each snapshot.
+  uint64_t revision = 0;
+  /// Where snapshots go: the spawn argument, then whoever subscribed last.
+  caf::actor renderer;
 };
 
-/// Keeps the latest points per series and sends an immutable `snapshot` to
-/// `renderer` every 1/fps seconds. Protocol:
+/// Keeps the latest points per series and, every 1/fps seconds, sends an
+/// immutable `snapshot` to the renderer and the `viewer_status` to
+/// `status_sink` (either may be null). Protocol:
 /// - `sample`: add it (series = sample.host); record latency (now - ts).
 /// - `consumer_status`: fold malformed counts and broker state into the
 ///   viewer status.
-/// - `stop_atom`: flush the CSV file, send a last snapshot and quit.
+/// - `subscribe_atom`: the sender gets the snapshots from now on (a
+///   renderer, also one restarted by the supervisor).
+/// - `stop_atom`: flush the CSV file, send a last snapshot and status, quit.
 caf::behavior window(caf::stateful_actor<window_state>* self,
-                     window_actor_config cfg, caf::actor renderer);
+                     window_actor_config cfg, caf::actor renderer,
+                     caf::actor status_sink);
 
 /// Median of `xs` (reorders it); -1 when empty.
 double median_of(std::vector<double>& xs);

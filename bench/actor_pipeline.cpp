@@ -20,11 +20,11 @@
 #include <caf/send.hpp>
 #include <caf/system_messages.hpp>
 
-#include "actors/chart.hpp"
+#include "actors/logic/chart.hpp"
 #include "actors/consumer.hpp"
-#include "actors/kafka.hpp"
+#include "actors/edges/kafka.hpp"
 #include "actors/publisher.hpp"
-#include "actors/terminal_canvas.hpp"
+#include "actors/logic/terminal_canvas.hpp"
 #include "actors/window.hpp"
 #include "bench/pipelines.hpp"
 #include "bench/synthetic_source.hpp"
@@ -103,7 +103,7 @@ phase_result run_actor_phase(const phase_setup& setup) {
     wcfg.on_sample = [meter](const sample& x, int64_t now_ns) {
       meter->on_received(x, now_ns);
     };
-    auto win = sys.spawn(window, wcfg, sink);
+    auto win = sys.spawn(window, wcfg, sink, caf::actor{});
     auto cons = sys.spawn<caf::detached>(consumer, kconsumer,
                                          consumer_config{}, win);
     publisher_config pcfg;

@@ -21,7 +21,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "actors/proc_stat.hpp"
+#include "actors/logic/proc_stat.hpp"
 #include "messages/codec.hpp"
 
 namespace {
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
-  // kscope's producer settings (actors/kafka.cpp).
+  // kscope's producer settings (actors/edges/kafka.cpp).
   const char* settings[][2] = {
     {"bootstrap.servers", params.brokers.c_str()},
     {"client.id", "kscope-bare-producer"},

@@ -6,7 +6,7 @@
 
 #include <sys/types.h>
 
-#include "actors/kafka.hpp"
+#include "actors/edges/kafka.hpp"
 
 namespace kscope::bench {
 

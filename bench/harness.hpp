@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/kafka.hpp"
+#include "actors/edges/kafka.hpp"
 #include "messages/codec.hpp"
 
 namespace kscope::bench {

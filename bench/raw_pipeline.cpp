@@ -1,5 +1,5 @@
 // The raw baseline: what a plain librdkafka program does to move the same
-// samples, with the settings kscope's clients use (actors/kafka.cpp) and
+// samples, with the settings kscope's clients use (actors/edges/kafka.cpp) and
 // the same codec, so the ratio to it measures what the actors add.
 
 #include <algorithm>
@@ -18,7 +18,7 @@ namespace kscope::bench {
 namespace {
 
 // The settings of kscope's clients that shape their performance, as
-// actors/kafka.cpp sets them before `-X`. Keep in step with it: the
+// actors/edges/kafka.cpp sets them before `-X`. Keep in step with it: the
 // baseline must run with the same settings.
 const std::vector<kafka_property> producer_defaults{
   {"client.id", "kscope-bench-raw"},

@@ -19,10 +19,6 @@ namespace kscope {
 
 namespace {
 
-void error_line(const std::string& what) {
-  std::fprintf(stderr, "kscope: error: %s\n", what.c_str());
-}
-
 /// This program's own path, which runs the embedded broker.
 std::string self_binary() {
   char buf[PATH_MAX];

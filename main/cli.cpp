@@ -94,6 +94,11 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
   cmd.add_option("--height", opts.height, "Window height in pixels")
     ->capture_default_str()
     ->check(CLI::Range(200u, 8192u));
+  cmd.add_option("--antialias", opts.antialias,
+                 "Multisampling level of the window (0 off, 2, 4, 8); "
+                 "smoother lines at several times the CPU per frame")
+    ->capture_default_str()
+    ->check(CLI::IsMember({0u, 2u, 4u, 8u}));
 }
 
 } // namespace

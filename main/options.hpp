@@ -66,6 +66,8 @@ struct view_options {
   std::string font;
   unsigned width = 1280;
   unsigned height = 720;
+  /// Multisampling level of the window; 0 (off) costs far less.
+  unsigned antialias = 0;
 };
 
 /// `kscope run`: both roles in one process.

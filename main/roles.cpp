@@ -12,55 +12,21 @@
 
 #include <unistd.h>
 
-#include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
-#include <caf/after.hpp>
-#include <caf/atom.hpp>
-#include <caf/event_based_actor.hpp>
-#include <caf/scoped_actor.hpp>
-#include <caf/send.hpp>
-
-#include "actors/consumer.hpp"
-#include "actors/embedded_broker.hpp"
-#include "actors/kafka.hpp"
-#include "actors/publisher.hpp"
-#include "actors/sampler.hpp"
-#include "actors/renderer.hpp"
-#include "actors/supervisor.hpp"
-#include "actors/window.hpp"
-#include "main/status_line.hpp"
+#include "actors/edges/embedded_broker.hpp"
+#include "actors/edges/surface.hpp"
+#include "actors/roles.hpp"
 #include "messages/codec.hpp"
 #include "messages/errors.hpp"
-#include "messages/type_ids.hpp"
 
 namespace kscope {
 
 namespace {
-
-volatile std::sig_atomic_t signal_count = 0;
-
-void on_signal(int) {
-  signal_count = signal_count + 1;
-}
-
-void error_line(const std::string& what) {
-  std::fprintf(stderr, "kscope: error: %s\n", what.c_str());
-}
 
 std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof(buf) - 1) != 0)
     return "localhost";
   return buf;
-}
-
-/// Builds CAF's configuration in code: CLI11 owns argv.
-void configure(caf::actor_system_config& cfg) {
-  cfg.add_message_types<caf::id_block::kscope>();
-  // Condition variables, no polling: an idle producer costs no CPU.
-  cfg.set("scheduler.policy", caf::atom("sharing"));
-  cfg.set("scheduler.max-threads", 2);
-  cfg.set("logger.verbosity", caf::atom("quiet"));
 }
 
 /// Converts the -X list into properties; false (after an error line) when
@@ -106,9 +72,7 @@ struct viewer_plan {
   uint64_t count = 0;
   std::optional<std::chrono::milliseconds> duration;
   bool terminal = false;
-  std::string font;
-  unsigned width = 1280;
-  unsigned height = 720;
+  sfml_surface_options sfml;
 };
 
 /// Fills `plan` from the produce options; returns an exit code on failure.
@@ -278,9 +242,10 @@ std::optional<int> prepare_viewer(const view_options& opts,
   plan.snapshot_path = opts.snapshot;
   plan.count = opts.count;
   plan.terminal = opts.terminal;
-  plan.font = opts.font;
-  plan.width = opts.width;
-  plan.height = opts.height;
+  plan.sfml.font = opts.font;
+  plan.sfml.width = opts.width;
+  plan.sfml.height = opts.height;
+  plan.sfml.antialias = opts.antialias;
   std::string err;
   plan.consumer = kafka_consumer::make(settings, err);
   if (!plan.consumer) {
@@ -290,294 +255,91 @@ std::optional<int> prepare_viewer(const view_options& opts,
   return std::nullopt;
 }
 
-/// Picks where the chart goes: an offscreen texture for --snapshot, a
-/// window when there is a display, else the terminal, else nowhere (log
-/// lines). Returns an exit code when a required surface cannot be had.
-std::optional<int> choose_surface(const viewer_plan& plan,
-                                  std::unique_ptr<surface>& out) {
-  std::string err;
-  if (!plan.snapshot_path.empty()) {
-    out = make_offscreen_surface(plan.width, plan.height, plan.font, err);
-    if (!out) {
-      error_line(err);
-      return exit_failure;
-    }
-    return std::nullopt;
-  }
-  if (!plan.terminal && display_available()) {
-    out = make_window_surface(plan.width, plan.height, plan.font, err);
-    if (!out) {
-      error_line(err);
-      return exit_failure;
-    }
-    return std::nullopt;
-  }
-  if (isatty(STDOUT_FILENO) == 1) {
-    out = make_terminal_surface(err);
-    if (!out) {
-      error_line(err);
-      return exit_failure;
-    }
-  }
-  return std::nullopt;
+volatile std::sig_atomic_t signal_count = 0;
+
+void on_signal(int) {
+  signal_count = signal_count + 1;
 }
 
-std::string png_name() {
-  char buf[64];
-  auto now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  std::strftime(buf, sizeof(buf), "kscope-%Y%m%d-%H%M%S.png", &tm);
-  return buf;
-}
-
-/// Runs the actor graph of one process: the producer half, the viewer half
-/// or both, under one supervisor; the main thread draws and watches signals.
-int run_node(std::optional<producer_plan> prod, std::optional<viewer_plan> view) {
-  std::unique_ptr<surface> screen;
-  if (view) {
-    if (auto code = choose_surface(*view, screen))
+/// Runs the role until it ends, relaying signals: the first is an orderly
+/// stop, a later one aborts. Signals that arrive together (timeout(1) or a
+/// service manager signalling the whole process group) count as one.
+int run_role(role_plan plan, reporter_config report) {
+  running_role role{std::move(plan), std::move(report)};
+  int seen = 0;
+  for (;;) {
+    // 500 ms: a signal is seen promptly and an idle producer node wakes
+    // only twice a second (bench/RESULTS.md).
+    if (auto code = role.wait_for(std::chrono::milliseconds{500}))
       return *code;
+    if (signal_count == seen)
+      continue;
+    bool first = seen == 0;
+    seen = signal_count;
+    if (first) {
+      role.stop("stopping");
+    } else {
+      restore_terminal_now();
+      auto code = role.abort();
+      std::fflush(stdout);
+      std::_Exit(code);
+    }
   }
-  // A chart in this terminal owns the screen: no status line under it.
-  bool chart_in_terminal = screen && view && view->snapshot_path.empty()
-                           && (view->terminal || !display_available());
-  caf::actor_system_config cfg;
-  configure(cfg);
-  caf::actor_system sys{cfg};
-  caf::scoped_actor self{sys, true};
-  caf::actor sink{self};
-  std::vector<child_spec> children;
+}
+
+/// Builds the role's graph from the validated halves and runs it.
+int launch(std::optional<producer_plan> prod,
+           std::optional<viewer_plan> view) {
+  role_plan plan;
+  reporter_config report;
+  report.terminal = isatty(STDOUT_FILENO) == 1;
+  report.label = prod ? prod->label : "kscope view";
   if (prod) {
-    auto producer = prod->producer;
-    auto pcfg = prod->publisher;
-    auto scfg = prod->sampler;
-    auto seq = std::make_shared<sample_sequence>();
-    // Shared by every incarnation of sampler and publisher: a sample taken
-    // while the publisher restarts waits there.
-    auto outbox = std::make_shared<sample_outbox>();
-    pcfg.outbox = outbox;
-    scfg.outbox = outbox;
-    children.push_back(child_spec{
-      "publisher",
-      [=](caf::actor_system& home, const std::vector<caf::actor>&) {
-        return home.spawn(publisher, producer, pcfg, sink);
-      },
-      restart_policy::permanent, false});
-    children.push_back(child_spec{
-      "sampler",
-      [=](caf::actor_system& home, const std::vector<caf::actor>& up) {
-        return home.spawn(sampler, scfg, seq, up.back());
-      },
-      restart_policy::transient, scfg.count > 0 && !view});
+    producer_half half;
+    half.producer = prod->producer;
+    half.sampler = prod->sampler;
+    half.publisher = prod->publisher;
+    half.ends_role = prod->sampler.count > 0 && !view;
+    plan.producer = std::move(half);
+    report.producer = true;
+    report.announce = prod->announce;
+    report.flush_timeout = prod->flush_timeout;
+    report.produce_count = prod->sampler.count;
   }
   if (view) {
-    auto wcfg = view->window;
-    auto kafka = view->consumer;
-    children.push_back(child_spec{
-      "window",
-      [=](caf::actor_system& home, const std::vector<caf::actor>&) {
-        return home.spawn(window, wcfg, sink);
-      },
-      restart_policy::permanent, false});
-    children.push_back(child_spec{
-      "consumer",
-      [=](caf::actor_system& home, const std::vector<caf::actor>& up) {
-        return home.spawn<caf::detached>(consumer, kafka, consumer_config{},
-                                         up.back());
-      },
-      restart_policy::permanent, false});
-  }
-  restart_limits limits;
-  if (prod)
-    limits.stop_timeout = prod->publisher.flush_timeout
-                          + std::chrono::seconds{5};
-  auto sup = sys.spawn(supervisor, std::move(children), limits, sink);
-  std::string label = prod ? prod->label : "kscope view";
-  status_line status{stdout,
-                     isatty(STDOUT_FILENO) == 1 && !chart_in_terminal, label};
-  std::vector<std::string> deferred; // log lines while the chart owns the tty
-  auto log = [&](const std::string& line) {
-    if (chart_in_terminal)
-      deferred.push_back(line);
+    viewer_half half;
+    half.consumer = view->consumer;
+    half.window = view->window;
+    renderer_config draw;
+    draw.style = view->style;
+    draw.fps = view->window.fps;
+    draw.snapshot_path = view->snapshot_path;
+    auto sfml = view->sfml;
+    // An offscreen texture for --snapshot, a window when there is a
+    // display, else the terminal, else nothing (status lines).
+    if (!view->snapshot_path.empty()) {
+      draw.open = [sfml](std::string& err) {
+        return make_offscreen_surface(sfml, err);
+      };
+    } else if (!view->terminal && display_available()) {
+      draw.open = [sfml](std::string& err) {
+        return make_window_surface(sfml, err);
+      };
+    } else if (report.terminal) {
+      draw.open = [](std::string& err) { return make_terminal_surface(err); };
+      report.chart_in_terminal = true;
+    }
+    if (draw.open)
+      half.renderer = std::move(draw);
     else
-      status.log(line);
-  };
-  if (prod)
-    log(prod->announce);
-  publisher_status last_pub;
-  snapshot latest;
-  bool dirty = false;
-  bool paused = false;
-  bool stopping = false;
-  bool done = false;
-  caf::error outcome;
-  std::string save_error;
-  int signals_seen = 0;
-  auto started = std::chrono::steady_clock::now();
-  auto next_log = started;
-  // Without a viewer this thread only takes status messages (which wake it)
-  // and watches the signal flag, so a signal is seen within one frame. At
-  // 100 ms these wake-ups were a third of what a 2 Hz producer node costs
-  // beyond a bare librdkafka producer (bench/RESULTS.md); 500 ms keeps
-  // Ctrl-C prompt.
-  auto frame = std::chrono::milliseconds{500};
-  if (view)
-    frame = std::chrono::milliseconds{
-      static_cast<int64_t>(1000.0 / std::max(view->window.fps, 1.0))};
-  auto request_stop = [&](const std::string& why) {
-    if (stopping)
-      return;
-    stopping = true;
-    if (prod)
-      log(why + ": flushing " + std::to_string(prod->producer->pending())
-          + " queued messages (at most " + prod->flush_timeout
-          + "; signal again to abort)");
-    self->send(sup, stop_atom_v);
-  };
-  // The viewer's broker state as last seen, to log when it changes.
-  auto viewer_state = broker_state::connecting;
-  auto down_since = std::chrono::steady_clock::now();
-  auto watch_broker = [&](const viewer_status& x) {
-    if (x.state == viewer_state)
-      return;
-    if (x.state == broker_state::down) {
-      down_since = std::chrono::steady_clock::now();
-      log("broker disconnected ("
-          + (x.last_error.empty() ? std::string{"unreachable"} : x.last_error)
-          + "); reconnecting");
-    } else if (x.state == broker_state::up
-               && viewer_state == broker_state::down) {
-      auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::steady_clock::now() - down_since);
-      log("broker reconnected after " + std::to_string(secs.count())
-          + " s");
-    }
-    viewer_state = x.state;
-  };
-  while (!done) {
-    self->receive(
-      [&](snapshot& x) {
-        watch_broker(x.status);
-        if (paused) {
-          latest.status = x.status;
-          latest.status.paused = true;
-        } else {
-          latest = std::move(x);
-        }
-        dirty = true;
-      },
-      [&](publisher_status& x) {
-        last_pub = x;
-        if (!chart_in_terminal)
-          status.update(x);
-      },
-      [&](status_atom, std::string& line) { log(line); },
-      [&](done_atom, caf::error& reason) {
-        outcome = std::move(reason);
-        done = true;
-      },
-      caf::after(frame) >> [] {});
-    if (signal_count > signals_seen) {
-      // Signals that arrive together (timeout(1) or a service manager
-      // signalling the whole process group) are one request to stop; only a
-      // signal after the stop began aborts.
-      bool first = signals_seen == 0;
-      signals_seen = signal_count;
-      if (first) {
-        request_stop("stopping");
-      } else {
-        screen.reset();
-        status.finish();
-        error_line("aborted"
-                   + (prod ? ": " + std::to_string(prod->producer->pending())
-                               + " messages not delivered"
-                           : std::string{}));
-        std::_Exit(130);
-      }
-    }
-    if (!view)
-      continue;
-    if (screen) {
-      for (auto key : screen->poll_input()) {
-        switch (key) {
-          case key_action::pause:
-            paused = !paused;
-            latest.status.paused = paused;
-            break;
-          case key_action::save: {
-            auto name = png_name();
-            std::string err;
-            log(screen->save_png(name, err) ? "saved " + name : err);
-            break;
-          }
-          case key_action::cycle_chart:
-            view->style.type = next(view->style.type);
-            break;
-          case key_action::cycle_smoothing:
-            view->style.smooth = next(view->style.smooth);
-            break;
-          case key_action::quit:
-            request_stop("quitting");
-            break;
-        }
-        dirty = true;
-      }
-      if ((dirty || screen->resized()) && latest.now_ns != 0) {
-        screen->draw(latest, view->style);
-        dirty = false;
-      }
-    }
-    auto now = std::chrono::steady_clock::now();
-    bool enough = (view->count > 0 && latest.status.received >= view->count)
-                  || (view->duration && now - started >= *view->duration);
-    if (enough && !stopping) {
-      if (!view->snapshot_path.empty() && screen) {
-        screen->draw(latest, view->style);
-        if (!screen->save_png(view->snapshot_path, save_error))
-          error_line(save_error);
-        else
-          log("wrote " + view->snapshot_path);
-      }
-      request_stop("done");
-    }
-    if (!screen && now >= next_log && latest.now_ns != 0) {
-      status.log(status_text(latest.status));
-      next_log = now + std::chrono::seconds{10};
-    }
+      report.log_every = std::chrono::seconds{10};
+    plan.viewer = std::move(half);
+    report.viewer = true;
+    report.view_count = view->count;
+    report.duration = view->duration;
+    report.snapshot = !view->snapshot_path.empty();
   }
-  screen.reset();
-  status.finish();
-  for (auto& line : deferred)
-    std::printf("%s  %s\n", label.c_str(), line.c_str());
-  if (view && latest.now_ns != 0)
-    std::printf("%s\n", status_text(latest.status).c_str());
-  if (outcome) {
-    error_line(describe(outcome));
-    return exit_failure;
-  }
-  if (!save_error.empty())
-    return exit_failure;
-  if (view && view->count > 0 && latest.status.received < view->count) {
-    error_line(std::to_string(latest.status.received) + " of "
-               + std::to_string(view->count) + " samples received");
-    return exit_failure;
-  }
-  if (prod) {
-    auto count = prod->sampler.count;
-    if (count > 0 && last_pub.delivered < count && !view) {
-      error_line(std::to_string(last_pub.delivered) + " of "
-                 + std::to_string(count) + " samples delivered");
-      return exit_failure;
-    }
-    auto undelivered = last_pub.sent - last_pub.delivered;
-    if (undelivered > 0) {
-      error_line(std::to_string(undelivered) + " of "
-                 + std::to_string(last_pub.sent) + " samples not delivered");
-      return exit_failure;
-    }
-  }
-  return exit_ok;
+  return run_role(std::move(plan), std::move(report));
 }
 
 } // namespace
@@ -598,14 +360,14 @@ int run_produce(const produce_options& opts) {
   producer_plan plan;
   if (auto code = prepare_producer(opts, plan))
     return *code;
-  return run_node(std::move(plan), std::nullopt);
+  return launch(std::move(plan), std::nullopt);
 }
 
 int run_view(const view_options& opts, const kafka_options& kafka) {
   viewer_plan plan;
   if (auto code = prepare_viewer(opts, kafka.brokers, kafka.properties, plan))
     return *code;
-  return run_node(std::nullopt, std::move(plan));
+  return launch(std::nullopt, std::move(plan));
 }
 
 int run_broker(const broker_options& opts) {
@@ -678,7 +440,7 @@ int run_all(const run_options& opts) {
   if (auto code = prepare_viewer(view, produce.kafka.brokers,
                                  produce.kafka.properties, viewer))
     return *code;
-  return run_node(std::move(prod), std::move(viewer));
+  return launch(std::move(prod), std::move(viewer));
 }
 
 } // namespace kscope

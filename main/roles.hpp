@@ -1,15 +1,10 @@
 #pragma once
 
 #include "main/options.hpp"
+#include "messages/errors.hpp"
 
 namespace kscope {
 
-/// Exit codes: 0 success, 1 runtime failure, 2 usage error.
-enum exit_code : int {
-  exit_ok = 0,
-  exit_failure = 1,
-  exit_usage = 2,
-};
 
 /// Set by the SIGINT/SIGTERM handler; roles poll it.
 bool stop_requested();

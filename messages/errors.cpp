@@ -1,5 +1,7 @@
 #include "messages/errors.hpp"
 
+#include <cstdio>
+
 #include <caf/atom.hpp>
 #include <caf/deep_to_string.hpp>
 #include <caf/message.hpp>
@@ -20,8 +22,14 @@ std::string to_string(errc x) {
       return "restart_cap";
     case errc::stop_timeout:
       return "stop_timeout";
+    case errc::surface_failed:
+      return "surface_failed";
   }
   return "unknown";
+}
+
+void error_line(const std::string& what) {
+  std::fprintf(stderr, "kscope: error: %s\n", what.c_str());
 }
 
 std::string describe(const caf::error& err) {

@@ -22,7 +22,22 @@ enum class errc : uint8_t {
   restart_cap,
   /// A child did not stop in time on shutdown.
   stop_timeout,
+  /// The renderer could not open (or reopen) its drawing surface: no
+  /// display, no font, no terminal. Ends the role like a fatal Kafka error.
+  surface_failed,
 };
+
+/// Exit codes of the `kscope` process: 0 success, 1 runtime failure, 2
+/// usage error, 130 aborted by a second signal.
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failure = 1,
+  exit_usage = 2,
+  exit_aborted = 130,
+};
+
+/// Prints "kscope: error: WHAT" as one line on stderr.
+void error_line(const std::string& what);
 
 /// Returns the enum's name, e.g. "kafka_fatal".
 std::string to_string(errc x);

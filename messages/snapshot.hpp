@@ -76,6 +76,17 @@ struct viewer_status {
   /// True while the user has paused the display.
   bool paused = false;
 
+  bool operator==(const viewer_status& y) const {
+    return received == y.received && rate == y.rate
+           && malformed == y.malformed && latency_ms == y.latency_ms
+           && latency_max_ms == y.latency_max_ms && state == y.state
+           && last_error == y.last_error && paused == y.paused;
+  }
+
+  bool operator!=(const viewer_status& y) const {
+    return !(*this == y);
+  }
+
   uint64_t malformed_total() const {
     uint64_t n = 0;
     for (auto x : malformed)
@@ -98,11 +109,16 @@ struct snapshot {
   int64_t now_ns = 0;
   std::vector<series_snapshot> series;
   viewer_status status;
+  /// Bumped by the window whenever `series` changed (a point added, a
+  /// series expired): equal revisions hold equal series, so a renderer can
+  /// skip a frame in which nothing but the clock moved.
+  uint64_t revision = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, snapshot& x) {
-  return f(caf::meta::type_name("snapshot"), x.now_ns, x.series, x.status);
+  return f(caf::meta::type_name("snapshot"), x.now_ns, x.series, x.status,
+           x.revision);
 }
 
 } // namespace kscope

@@ -69,4 +69,23 @@ typename Inspector::result_type inspect(Inspector& f, consumer_status& x) {
            x.last_error);
 }
 
+/// What happened at the renderer's surface, told to its parent.
+enum class render_event_kind : uint8_t {
+  quit_asked,   ///< q, Escape or the window closed.
+  png_saved,    ///< `detail` is the file written.
+  png_failed,   ///< `detail` is the one-line reason.
+  notice,       ///< `detail` is a line for the log (e.g. a key with no effect).
+};
+
+/// One event of the renderer, sent to the actor that reports to the user.
+struct render_event {
+  render_event_kind kind = render_event_kind::notice;
+  std::string detail;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, render_event& x) {
+  return f(caf::meta::type_name("render_event"), x.kind, x.detail);
+}
+
 } // namespace kscope

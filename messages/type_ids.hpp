@@ -18,6 +18,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(kscope, (kscope::publisher_status))
   CAF_ADD_TYPE_ID(kscope, (kscope::consumer_status))
   CAF_ADD_TYPE_ID(kscope, (kscope::snapshot))
+  CAF_ADD_TYPE_ID(kscope, (kscope::viewer_status))
+  CAF_ADD_TYPE_ID(kscope, (kscope::render_event))
 
   /// Timer tick of an actor to itself.
   CAF_ADD_ATOM(kscope, kscope, tick_atom, "tick")
@@ -31,5 +33,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
   CAF_ADD_ATOM(kscope, kscope, restart_atom, "restart")
   /// Tells a publisher that samples wait in its sample_outbox.
   CAF_ADD_ATOM(kscope, kscope, outbox_atom, "outbox")
+
+  /// A renderer asking the window for its snapshots.
+  CAF_ADD_ATOM(kscope, kscope, subscribe_atom, "subscribe")
+  /// A second signal: give up at once, saying what is lost.
+  CAF_ADD_ATOM(kscope, kscope, abort_atom, "abort")
 
 CAF_END_TYPE_ID_BLOCK(kscope)

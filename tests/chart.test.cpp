@@ -1,4 +1,4 @@
-#include "actors/chart.hpp"
+#include "actors/logic/chart.hpp"
 
 #include <algorithm>
 #include <cstdint>

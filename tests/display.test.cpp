@@ -12,7 +12,7 @@
 
 #include <SFML/Graphics/Image.hpp>
 
-#include "actors/chart.hpp"
+#include "actors/logic/chart.hpp"
 #include "tests/support/process.hpp"
 
 using namespace kscope;

@@ -20,10 +20,10 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
-#include "actors/embedded_broker.hpp"
-#include "actors/kafka.hpp"
+#include "actors/edges/embedded_broker.hpp"
+#include "actors/edges/kafka.hpp"
 #include "actors/publisher.hpp"
-#include "actors/sample_outbox.hpp"
+#include "actors/edges/sample_outbox.hpp"
 #include "actors/sampler.hpp"
 #include "actors/supervisor.hpp"
 #include "messages/codec.hpp"

@@ -12,7 +12,7 @@
 
 #include <unistd.h>
 
-#include "actors/embedded_broker.hpp"
+#include "actors/edges/embedded_broker.hpp"
 #include "messages/codec.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_consumer.hpp"

@@ -1,4 +1,4 @@
-#include "actors/series_window.hpp"
+#include "actors/logic/series_window.hpp"
 
 #include <doctest/doctest.h>
 

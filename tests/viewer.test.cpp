@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "actors/consumer.hpp"
-#include "actors/embedded_broker.hpp"
+#include "actors/edges/embedded_broker.hpp"
 #include "messages/codec.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"

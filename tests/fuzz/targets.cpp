@@ -12,9 +12,9 @@
 
 #include <unistd.h>
 
-#include "actors/chart.hpp"
+#include "actors/logic/chart.hpp"
 #include "actors/consumer.hpp"
-#include "actors/kafka.hpp"
+#include "actors/edges/kafka.hpp"
 #include "main/cli.hpp"
 #include "main/options.hpp"
 #include "messages/codec.hpp"

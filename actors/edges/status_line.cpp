@@ -1,4 +1,4 @@
-#include "main/status_line.hpp"
+#include "actors/edges/status_line.hpp"
 
 #include <ctime>
 

@@ -1,4 +1,4 @@
-#include "actors/terminal_canvas.hpp"
+#include "actors/logic/terminal_canvas.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // Kept apart from the SFML code: Xlib's macros (None, Status, ...) clash
 // with SFML's names.
 
-#include "actors/renderer.hpp"
+#include "actors/edges/surface.hpp"
 
 #include <X11/Xlib.h>
 

@@ -6,7 +6,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
-#include "actors/kafka.hpp"
+#include "actors/edges/kafka.hpp"
 
 namespace kscope {
 

@@ -1,4 +1,4 @@
-#include "actors/kafka.hpp"
+#include "actors/edges/kafka.hpp"
 
 #include <charconv>
 #include <cstdio>

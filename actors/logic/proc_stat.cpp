@@ -1,4 +1,4 @@
-#include "actors/proc_stat.hpp"
+#include "actors/logic/proc_stat.hpp"
 
 #include <algorithm>
 #include <cerrno>

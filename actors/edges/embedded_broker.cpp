@@ -1,4 +1,4 @@
-#include "actors/embedded_broker.hpp"
+#include "actors/edges/embedded_broker.hpp"
 
 namespace kscope {
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "actors/chart.hpp"
+#include "actors/logic/chart.hpp"
 
 namespace kscope {
 

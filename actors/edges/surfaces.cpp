@@ -1,0 +1,607 @@
+#include "actors/edges/surface.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <SFML/Graphics.hpp>
+
+#if defined(__SANITIZE_ADDRESS__)
+#  include <sanitizer/lsan_interface.h>
+#  define KSCOPE_LSAN 1
+#elif defined(__has_feature)
+#  if __has_feature(address_sanitizer)
+#    include <sanitizer/lsan_interface.h>
+#    define KSCOPE_LSAN 1
+#  endif
+#endif
+
+#include "actors/logic/terminal_canvas.hpp"
+
+namespace kscope {
+
+surface::~surface() {
+}
+
+std::string find_default_font() {
+  for (auto path : {"/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",
+                    "/usr/share/fonts/dejavu/DejaVuSansMono.ttf",
+                    "/usr/share/fonts/TTF/DejaVuSansMono.ttf"}) {
+    if (std::ifstream{path}.good())
+      return path;
+  }
+  return {};
+}
+
+namespace {
+
+sf::Color to_sf(rgb x, sf::Uint8 alpha = 255) {
+  return sf::Color{x.r, x.g, x.b, alpha};
+}
+
+constexpr unsigned font_size = 14;
+
+/// While alive, LeakSanitizer ignores what this thread allocates. SFML 2.5
+/// on Mesa leaks GL context buffers (14 MB for a multisampled texture) from
+/// a driver that is unloaded at exit, where no suppression can name it: an
+/// SFML surface holds one of these, on the main thread, for its lifetime.
+/// Nothing in other builds.
+struct gl_leak_exemption {
+#ifdef KSCOPE_LSAN
+  gl_leak_exemption() {
+    __lsan_disable();
+  }
+  ~gl_leak_exemption() {
+    __lsan_enable();
+  }
+  gl_leak_exemption(const gl_leak_exemption&) = delete;
+  gl_leak_exemption& operator=(const gl_leak_exemption&) = delete;
+#endif
+};
+
+/// Draws chart geometry and text onto any SFML render target, rebuilding
+/// as little as it can between frames: text objects are kept and their
+/// strings set only when they change, the grid is rebuilt only when the
+/// layout or the ticks move, and every series goes into one vertex array
+/// (one draw call for all lines, one for all fills).
+class painter {
+public:
+  bool load_font(const std::string& path, std::string& err) {
+    auto file = path.empty() ? find_default_font() : path;
+    if (file.empty() || !font_.loadFromFile(file)) {
+      err = path.empty() ? "cannot find the font DejaVuSansMono.ttf (install "
+                           "fonts-dejavu-core or pass --font FILE.ttf)"
+                         : "cannot load --font " + path;
+      return false;
+    }
+    metrics_.char_width = font_.getGlyph('0', font_size, false).advance;
+    metrics_.line_height = std::ceil(font_.getLineSpacing(font_size));
+    return true;
+  }
+
+  /// Paints one frame; returns ns of the time axis per pixel.
+  double paint(sf::RenderTarget& target, const snapshot& snap,
+               const chart_style& style) {
+    auto size = target.getSize();
+    auto w = static_cast<float>(size.x);
+    auto h = static_cast<float>(size.y);
+    // A margin around everything: the chart is laid out on the inner area
+    // and the view shifts it into place.
+    constexpr float pad = 8;
+    target.setView(sf::View{sf::FloatRect{-pad, -pad, w, h}});
+    target.clear(to_sf(style.background));
+    auto geo = build_chart(snap, w - 2 * pad, h - 2 * pad, style, metrics_);
+    const auto& lay = geo.layout;
+    const auto& plot = lay.plot;
+    next_text_ = 0;
+    // Grid, axes and tick labels.
+    rebuild_grid(geo, style);
+    target.draw(grid_);
+    for (auto& t : geo.y_ticks)
+      text(target, t.label, style.foreground,
+           plot.x
+             - metrics_.char_width * (static_cast<float>(t.label.size()) + 1),
+           t.pos - metrics_.line_height / 2);
+    for (auto& t : geo.x_ticks) {
+      auto tw = metrics_.char_width * static_cast<float>(t.label.size());
+      auto x = std::min(std::max(t.pos - tw / 2, plot.x - tw / 2),
+                        lay.canvas.w - tw);
+      text(target, t.label, style.foreground, x, plot.y + plot.h + 2);
+    }
+    // Series: fills (area, bar) first, then every line, then the legend's
+    // swatches, each kind in one array.
+    fills_.clear();
+    lines_.clear();
+    for (auto& s : geo.series) {
+      auto color = series_color(s.color_index, style.palette);
+      if (style.type == chart_type::bar) {
+        for (auto& b : s.bars)
+          quad_at(fills_, {b.x, b.y}, {b.x + b.w, b.y},
+                  {b.x + b.w, b.y + b.h}, {b.x, b.y + b.h}, to_sf(color, 200));
+        continue;
+      }
+      if (style.type == chart_type::area)
+        for (auto& seg : s.segments)
+          for (size_t i = 1; i < seg.size(); ++i)
+            quad_at(fills_, seg[i - 1], seg[i], {seg[i].x, geo.baseline_y},
+                    {seg[i - 1].x, geo.baseline_y}, to_sf(color, 90));
+      for (auto& seg : s.segments) {
+        if (seg.size() == 1)
+          quad_at(lines_, {seg[0].x - 1.5f, seg[0].y - 1.5f},
+                  {seg[0].x + 1.5f, seg[0].y - 1.5f},
+                  {seg[0].x + 1.5f, seg[0].y + 1.5f},
+                  {seg[0].x - 1.5f, seg[0].y + 1.5f}, to_sf(color));
+        for (size_t i = 1; i < seg.size(); ++i)
+          thick_line(lines_, seg[i - 1], seg[i], 2.0f, to_sf(color));
+      }
+    }
+    // Text: title, labels, legend, readout, status.
+    text(target, style.title, style.foreground, lay.title.x, lay.title.y,
+         true);
+    text(target, style.y_label, style.foreground, lay.legend.x, lay.legend.y);
+    auto legend_x = lay.legend.x
+                    + metrics_.char_width
+                        * static_cast<float>(style.y_label.size() + 3);
+    auto side = metrics_.char_width;
+    for (auto& s : snap.series) {
+      auto color = series_color(s.color_index, style.palette);
+      auto top = lay.legend.y + metrics_.line_height / 4;
+      quad_at(lines_, {legend_x, top}, {legend_x + side, top},
+              {legend_x + side, top + side}, {legend_x, top + side},
+              to_sf(color));
+      text(target, s.name, style.foreground,
+           legend_x + metrics_.char_width * 1.5f, lay.legend.y);
+      legend_x += metrics_.char_width * static_cast<float>(s.name.size() + 4);
+    }
+    auto xl = metrics_.char_width * static_cast<float>(style.x_label.size());
+    text(target, style.x_label, style.foreground, plot.x + plot.w - xl,
+         plot.y + plot.h + metrics_.line_height + 2);
+    auto y = lay.readout.y;
+    for (size_t i = 0; i < snap.series.size() && i < 8; ++i) {
+      auto& s = snap.series[i];
+      text(target, readout_line(s),
+           series_color(s.color_index, style.palette), lay.readout.x, y);
+      y += metrics_.line_height;
+    }
+    text(target, status_text(snap.status), style.foreground, lay.status.x,
+         lay.status.y);
+    target.draw(fills_);
+    target.draw(lines_);
+    for (size_t i = 0; i < next_text_; ++i)
+      target.draw(texts_[i].shape);
+    return plot.w > 0 ? geo.span_s * 1e9 / plot.w : 0;
+  }
+
+private:
+  /// A kept text object and what it was last set to.
+  struct cached_text {
+    sf::Text shape;
+    std::string str;
+    rgb color;
+    bool bold = false;
+  };
+
+  /// Rebuilds the grid lines and the plot's frame when the plot or the
+  /// ticks moved.
+  void rebuild_grid(const chart_geometry& geo, const chart_style& style) {
+    const auto& plot = geo.layout.plot;
+    std::vector<float> key{plot.x, plot.y, plot.w, plot.h};
+    for (auto& t : geo.y_ticks)
+      key.push_back(t.pos);
+    for (auto& t : geo.x_ticks)
+      key.push_back(t.pos);
+    if (key == grid_key_ && style.grid == grid_color_
+        && style.foreground == frame_color_)
+      return;
+    grid_key_ = std::move(key);
+    grid_color_ = style.grid;
+    frame_color_ = style.foreground;
+    grid_.clear();
+    grid_.setPrimitiveType(sf::Lines);
+    auto line = [&](vec2 a, vec2 b, sf::Color c) {
+      grid_.append({{a.x, a.y}, c});
+      grid_.append({{b.x, b.y}, c});
+    };
+    for (auto& t : geo.y_ticks)
+      line({plot.x, t.pos}, {plot.x + plot.w, t.pos}, to_sf(style.grid));
+    for (auto& t : geo.x_ticks)
+      line({t.pos, plot.y}, {t.pos, plot.y + plot.h}, to_sf(style.grid));
+    auto frame = to_sf(style.foreground, 160);
+    auto x0 = plot.x;
+    auto y0 = plot.y;
+    auto x1 = plot.x + plot.w;
+    auto y1 = plot.y + plot.h;
+    line({x0, y0}, {x1, y0}, frame);
+    line({x1, y0}, {x1, y1}, frame);
+    line({x1, y1}, {x0, y1}, frame);
+    line({x0, y1}, {x0, y0}, frame);
+  }
+
+  /// Places the next kept text object, setting only what changed.
+  void text(sf::RenderTarget&, const std::string& str, rgb color, float x,
+            float y, bool bold = false) {
+    if (next_text_ == texts_.size()) {
+      texts_.emplace_back();
+      texts_.back().shape.setFont(font_);
+      texts_.back().shape.setCharacterSize(font_size);
+      texts_.back().color = rgb{0, 0, 0};
+      texts_.back().shape.setFillColor(sf::Color::Black);
+    }
+    auto& t = texts_[next_text_++];
+    if (t.str != str) {
+      t.str = str;
+      t.shape.setString(sf::String::fromUtf8(str.begin(), str.end()));
+    }
+    if (!(t.color == color)) {
+      t.color = color;
+      t.shape.setFillColor(to_sf(color));
+    }
+    if (t.bold != bold) {
+      t.bold = bold;
+      t.shape.setStyle(bold ? sf::Text::Bold : sf::Text::Regular);
+    }
+    t.shape.setPosition(std::round(x), std::round(y));
+  }
+
+  static void quad(sf::VertexArray& va, sf::Vector2f a, sf::Vector2f b,
+                   sf::Vector2f c, sf::Vector2f d, sf::Color color) {
+    va.append({a, color});
+    va.append({b, color});
+    va.append({c, color});
+    va.append({a, color});
+    va.append({c, color});
+    va.append({d, color});
+  }
+
+  static void quad_at(sf::VertexArray& va, vec2 a, vec2 b, vec2 c, vec2 d,
+                      sf::Color color) {
+    quad(va, sf::Vector2f{a.x, a.y}, sf::Vector2f{b.x, b.y},
+         sf::Vector2f{c.x, c.y}, sf::Vector2f{d.x, d.y}, color);
+  }
+
+  static void thick_line(sf::VertexArray& va, vec2 a, vec2 b, float width,
+                         sf::Color color) {
+    auto dx = b.x - a.x;
+    auto dy = b.y - a.y;
+    auto len = std::sqrt(dx * dx + dy * dy);
+    if (len < 1e-3f)
+      return;
+    auto nx = -dy / len * width / 2;
+    auto ny = dx / len * width / 2;
+    quad_at(va, vec2{a.x + nx, a.y + ny}, vec2{b.x + nx, b.y + ny},
+            vec2{b.x - nx, b.y - ny}, vec2{a.x - nx, a.y - ny}, color);
+  }
+
+  sf::Font font_;
+  text_metrics metrics_;
+  std::vector<cached_text> texts_;
+  size_t next_text_ = 0;
+  sf::VertexArray grid_{sf::Lines};
+  std::vector<float> grid_key_;
+  rgb grid_color_;
+  rgb frame_color_;
+  sf::VertexArray fills_{sf::Triangles};
+  sf::VertexArray lines_{sf::Triangles};
+};
+
+class window_surface : public surface {
+public:
+  bool open(const sfml_surface_options& opts, std::string& err) {
+    if (!painter_.load_font(opts.font, err))
+      return false;
+    sf::ContextSettings settings;
+    settings.antialiasingLevel = opts.antialias;
+    window_.create(sf::VideoMode{opts.width, opts.height}, "kscope",
+                   sf::Style::Default, settings);
+    if (!window_.isOpen()) {
+      err = "cannot open a window on the X display";
+      return false;
+    }
+    return true;
+  }
+
+  double draw(const snapshot& snap, const chart_style& style) override {
+    auto result = painter_.paint(window_, snap, style);
+    window_.display();
+    resized_ = false;
+    return result;
+  }
+
+  std::vector<key_action> poll_input() override {
+    std::vector<key_action> result;
+    sf::Event ev;
+    while (window_.pollEvent(ev)) {
+      switch (ev.type) {
+        case sf::Event::Closed:
+          result.push_back(key_action::quit);
+          break;
+        case sf::Event::Resized:
+          // The default view would stretch the old size over the new one.
+          resized_ = true;
+          break;
+        case sf::Event::KeyPressed:
+          switch (ev.key.code) {
+            case sf::Keyboard::Space:
+              result.push_back(key_action::pause);
+              break;
+            case sf::Keyboard::S:
+              result.push_back(key_action::save);
+              break;
+            case sf::Keyboard::C:
+              result.push_back(key_action::cycle_chart);
+              break;
+            case sf::Keyboard::M:
+              result.push_back(key_action::cycle_smoothing);
+              break;
+            case sf::Keyboard::Q:
+            case sf::Keyboard::Escape:
+              result.push_back(key_action::quit);
+              break;
+            default:
+              break;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return result;
+  }
+
+  bool resized() override {
+    return resized_;
+  }
+
+  bool save_png(const snapshot& snap, const chart_style& style,
+                const std::string& path, std::string& err) override {
+    // Read back before display(): the back buffer holds this frame.
+    painter_.paint(window_, snap, style);
+    sf::Texture copy;
+    bool ok = copy.create(window_.getSize().x, window_.getSize().y);
+    if (ok)
+      copy.update(window_);
+    window_.display();
+    if (!ok || !copy.copyToImage().saveToFile(path)) {
+      err = "cannot write " + path;
+      return false;
+    }
+    return true;
+  }
+
+private:
+  // First: outlives every SFML object of the surface.
+  gl_leak_exemption exemption_;
+  painter painter_;
+  sf::RenderWindow window_;
+  bool resized_ = false;
+};
+
+class offscreen_surface : public surface {
+public:
+  bool open(const sfml_surface_options& opts, std::string& err) {
+    if (!painter_.load_font(opts.font, err))
+      return false;
+    sf::ContextSettings settings;
+    settings.antialiasingLevel = opts.antialias;
+    if (!texture_.create(opts.width, opts.height, settings)) {
+      err = "cannot create an offscreen texture";
+      return false;
+    }
+    return true;
+  }
+
+  double draw(const snapshot& snap, const chart_style& style) override {
+    auto result = painter_.paint(texture_, snap, style);
+    texture_.display();
+    return result;
+  }
+
+  std::vector<key_action> poll_input() override {
+    return {};
+  }
+
+  bool resized() override {
+    return false;
+  }
+
+  bool save_png(const snapshot& snap, const chart_style& style,
+                const std::string& path, std::string& err) override {
+    draw(snap, style);
+    if (!texture_.getTexture().copyToImage().saveToFile(path)) {
+      err = "cannot write " + path;
+      return false;
+    }
+    return true;
+  }
+
+private:
+  // First: outlives every SFML object of the surface.
+  gl_leak_exemption exemption_;
+  painter painter_;
+  sf::RenderTexture texture_;
+};
+
+/// The terminal state to restore, for restore_terminal_now(): set while a
+/// terminal surface is open.
+std::atomic<bool> terminal_open{false};
+termios terminal_saved{};
+bool terminal_raw = false;
+
+constexpr char leave_screen[] = "\x1b[0m\x1b[?25h\x1b[?1049l";
+
+class terminal_surface : public surface {
+public:
+  ~terminal_surface() override {
+    restore_terminal_now();
+  }
+
+  bool open(std::string& err) {
+    if (isatty(STDOUT_FILENO) != 1) {
+      err = "stdout is not a terminal";
+      return false;
+    }
+    terminal_raw = false;
+    if (isatty(STDIN_FILENO) == 1
+        && tcgetattr(STDIN_FILENO, &terminal_saved) == 0) {
+      auto raw = terminal_saved;
+      raw.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO));
+      raw.c_cc[VMIN] = 0;
+      raw.c_cc[VTIME] = 0;
+      terminal_raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+    }
+    raw_ = terminal_raw;
+    std::fputs("\x1b[?1049h\x1b[?25l\x1b[2J", stdout);
+    std::fflush(stdout);
+    terminal_open = true;
+    size_ = current_size();
+    return true;
+  }
+
+  double draw(const snapshot& snap, const chart_style& style) override {
+    auto size = current_size();
+    if (size != size_) {
+      size_ = size;
+      shown_.clear();
+    }
+    auto frame = render_terminal_frame(snap, size_.first, size_.second, style,
+                                       true);
+    // Only the lines that differ from what the terminal shows are written.
+    std::string out;
+    size_t row = 0;
+    size_t begin = 0;
+    if (shown_.empty())
+      out += "\x1b[2J";
+    while (begin <= frame.size()) {
+      auto end = frame.find('\n', begin);
+      if (end == std::string::npos)
+        end = frame.size();
+      std::string_view line{frame.data() + begin, end - begin};
+      if (row >= shown_.size() || shown_[row] != line) {
+        out += "\x1b[" + std::to_string(row + 1) + ";1H";
+        out += line;
+        out += "\x1b[K";
+        if (row >= shown_.size())
+          shown_.resize(row + 1);
+        shown_[row] = std::string{line};
+      }
+      ++row;
+      begin = end + 1;
+    }
+    if (!out.empty()) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      std::fflush(stdout);
+    }
+    // The same geometry the frame was rasterised from, for its time scale.
+    auto geo = build_chart(snap, static_cast<float>(2 * size_.first),
+                           static_cast<float>(4 * size_.second), style,
+                           text_metrics{2, 4});
+    return geo.layout.plot.w > 0 ? geo.span_s * 1e9 / geo.layout.plot.w : 0;
+  }
+
+  std::vector<key_action> poll_input() override {
+    std::vector<key_action> result;
+    if (!raw_)
+      return result;
+    pollfd pfd{STDIN_FILENO, POLLIN, 0};
+    while (::poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN) != 0) {
+      char c = 0;
+      if (::read(STDIN_FILENO, &c, 1) != 1)
+        break;
+      switch (c) {
+        case ' ':
+          result.push_back(key_action::pause);
+          break;
+        case 's':
+          result.push_back(key_action::save);
+          break;
+        case 'c':
+          result.push_back(key_action::cycle_chart);
+          break;
+        case 'm':
+          result.push_back(key_action::cycle_smoothing);
+          break;
+        case 'q':
+        case '\x1b':
+          result.push_back(key_action::quit);
+          break;
+        default:
+          break;
+      }
+    }
+    return result;
+  }
+
+  bool resized() override {
+    return current_size() != size_;
+  }
+
+  bool save_png(const snapshot&, const chart_style&, const std::string&,
+                std::string& err) override {
+    err = "the terminal chart cannot be saved as PNG (run with a display, "
+          "or use --snapshot under xvfb-run)";
+    return false;
+  }
+
+private:
+  static std::pair<int, int> current_size() {
+    winsize ws{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
+      return {80, 24};
+    return {ws.ws_col, ws.ws_row};
+  }
+
+  bool raw_ = false;
+  std::pair<int, int> size_{80, 24};
+  /// The lines the terminal shows now.
+  std::vector<std::string> shown_;
+};
+
+} // namespace
+
+void restore_terminal_now() {
+  if (!terminal_open.exchange(false))
+    return;
+  auto n = ::write(STDOUT_FILENO, leave_screen, sizeof(leave_screen) - 1);
+  static_cast<void>(n);
+  if (terminal_raw)
+    tcsetattr(STDIN_FILENO, TCSANOW, &terminal_saved);
+}
+
+std::unique_ptr<surface> make_window_surface(const sfml_surface_options& opts,
+                                             std::string& err) {
+  if (!display_available()) {
+    err = "no X display";
+    return nullptr;
+  }
+  auto result = std::make_unique<window_surface>();
+  if (!result->open(opts, err))
+    return nullptr;
+  return result;
+}
+
+std::unique_ptr<surface>
+make_offscreen_surface(const sfml_surface_options& opts, std::string& err) {
+  if (!display_available()) {
+    err = "--snapshot needs an X display for SFML (run it under xvfb-run -a)";
+    return nullptr;
+  }
+  auto result = std::make_unique<offscreen_surface>();
+  if (!result->open(opts, err))
+    return nullptr;
+  return result;
+}
+
+std::unique_ptr<surface> make_terminal_surface(std::string& err) {
+  auto result = std::make_unique<terminal_surface>();
+  if (!result->open(err))
+    return nullptr;
+  return result;
+}
+
+} // namespace kscope
