@@ -36,7 +36,7 @@ caf::behavior renderer(caf::stateful_actor<renderer_state>* self,
     return {};
   }
   st.style = cfg.style;
-  auto frame = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+  auto frame = std::chrono::duration_cast<caf::actor_clock::duration_type>(
     std::chrono::duration<double>(1.0 / std::max(cfg.fps, 0.1)));
   auto tick = std::min(
     cfg.input_interval,
@@ -50,7 +50,7 @@ caf::behavior renderer(caf::stateful_actor<renderer_state>* self,
     auto& s = self->state;
     if (s.latest.now_ns == 0)
       return; // Nothing to show yet.
-    auto now = std::chrono::steady_clock::now();
+    auto now = self->clock().now();
     bool changed = forced || s.dirty || s.screen->resized()
                    || s.latest.revision != s.drawn_revision
                    || s.latest.status != s.drawn_status

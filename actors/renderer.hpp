@@ -7,6 +7,7 @@
 #include <string>
 
 #include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -51,7 +52,7 @@ struct renderer_state {
   int64_t drawn_now_ns = 0;
   /// Nanoseconds of time axis per canvas unit in the last frame.
   double ns_per_unit = 0;
-  std::chrono::steady_clock::time_point next_frame;
+  caf::actor_clock::time_point next_frame;
   /// Frames drawn so far.
   uint64_t frames = 0;
 };

@@ -24,6 +24,7 @@
 #include "actors/edges/kafka.hpp"
 #include "actors/publisher.hpp"
 #include "actors/edges/sample_outbox.hpp"
+#include "actors/roles.hpp"
 #include "actors/sampler.hpp"
 #include "actors/supervisor.hpp"
 #include "messages/codec.hpp"
@@ -151,38 +152,23 @@ struct producer_role {
     REQUIRE_MESSAGE(producer, err);
   }
 
+  /// The producer half exactly as the roles wire it (role_children), with
+  /// the live handles captured as they are spawned.
   std::vector<child_spec> children(uint64_t count) {
-    publisher_config pcfg;
-    pcfg.outbox = outbox;
-    sampler_config scfg;
-    scfg.interval = 100ms;
-    scfg.host = "crash-host";
-    scfg.count = count;
-    scfg.outbox = outbox;
-    auto kafka = producer;
-    auto sequence = seq;
-    std::vector<child_spec> result;
-    result.push_back(child_spec{
-      "publisher",
-      [this, kafka, pcfg](caf::actor_system& home,
-                          const std::vector<caf::actor>&) {
-        auto x = home.spawn(kscope::publisher, kafka, pcfg, caf::actor{});
-        std::lock_guard<std::mutex> guard{mtx};
-        publisher_handle = x;
-        return x;
-      },
-      restart_policy::permanent, false});
-    result.push_back(child_spec{
-      "sampler",
-      [this, scfg, sequence](caf::actor_system& home,
-                             const std::vector<caf::actor>& up) {
-        auto x = home.spawn(kscope::sampler, scfg, sequence, up.back());
-        std::lock_guard<std::mutex> guard{mtx};
-        sampler_handle = x;
-        return x;
-      },
-      restart_policy::transient, true});
-    return result;
+    role_plan plan;
+    producer_half half;
+    half.producer = producer;
+    half.publisher.outbox = outbox;
+    half.sampler.interval = 100ms;
+    half.sampler.host = "crash-host";
+    half.sampler.count = count;
+    half.ends_role = true;
+    plan.producer = half;
+    plan.on_spawn = [this](const std::string& name, const caf::actor& x) {
+      std::lock_guard<std::mutex> guard{mtx};
+      (name == "publisher" ? publisher_handle : sampler_handle) = x;
+    };
+    return role_children(plan, caf::actor{});
   }
 
   caf::actor live(bool publisher) {
