@@ -6,6 +6,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/logic/clock.hpp"
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 
@@ -14,12 +15,7 @@ namespace kscope {
 namespace {
 
 std::string default_png_name() {
-  char buf[64];
-  auto now = std::time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  std::strftime(buf, sizeof(buf), "kscope-%Y%m%d-%H%M%S.png", &tm);
-  return buf;
+  return format_now("kscope-%Y%m%d-%H%M%S.png", false);
 }
 
 } // namespace

@@ -3,20 +3,11 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/logic/clock.hpp"
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
 
 namespace kscope {
-
-namespace {
-
-int64_t wall_clock_ns() {
-  using namespace std::chrono;
-  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch())
-    .count();
-}
-
-} // namespace
 
 caf::behavior sampler(caf::stateful_actor<sampler_state>* self,
                       sampler_config cfg,

@@ -7,6 +7,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/logic/clock.hpp"
 #include "messages/type_ids.hpp"
 
 namespace kscope {
@@ -26,12 +27,6 @@ std::string csv_field(const std::string& x) {
   }
   out += '"';
   return out;
-}
-
-int64_t wall_clock_ns() {
-  using namespace std::chrono;
-  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch())
-    .count();
 }
 
 } // namespace

@@ -24,6 +24,7 @@
 #include "actors/consumer.hpp"
 #include "actors/edges/kafka.hpp"
 #include "actors/publisher.hpp"
+#include "actors/roles.hpp"
 #include "actors/logic/terminal_canvas.hpp"
 #include "actors/window.hpp"
 #include "bench/pipelines.hpp"
@@ -51,14 +52,6 @@ caf::behavior snapshot_sink(caf::event_based_actor* self, bool render,
   };
 }
 
-/// The roles' CAF configuration (main/roles.cpp): the sharing scheduler
-/// with two threads.
-void configure(caf::actor_system_config& cfg) {
-  cfg.add_message_types<caf::id_block::kscope>();
-  cfg.set("scheduler.policy", caf::atom("sharing"));
-  cfg.set("scheduler.max-threads", 2);
-  cfg.set("logger.verbosity", caf::atom("quiet"));
-}
 
 } // namespace
 

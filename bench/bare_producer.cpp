@@ -21,6 +21,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "actors/logic/clock.hpp"
+
 #include "actors/logic/proc_stat.hpp"
 #include "messages/codec.hpp"
 
@@ -56,11 +58,6 @@ int usage(const char* why) {
   return 2;
 }
 
-int64_t wall_clock_ns() {
-  using namespace std::chrono;
-  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch())
-    .count();
-}
 
 } // namespace
 
@@ -159,7 +156,7 @@ int main(int argc, char** argv) {
     kscope::sample x;
     x.host = params.host;
     x.seq = ++sent;
-    x.ts_ns = wall_clock_ns();
+    x.ts_ns = kscope::wall_clock_ns();
     x.cpu = usage_now->total.busy;
     x.user = usage_now->total.user;
     x.system = usage_now->total.system;

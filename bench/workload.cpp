@@ -6,12 +6,6 @@
 
 namespace kscope::bench {
 
-int64_t wall_clock_ns() noexcept {
-  using namespace std::chrono;
-  return duration_cast<nanoseconds>(system_clock::now().time_since_epoch())
-    .count();
-}
-
 sample make_sample(const std::string& host, uint64_t seq, size_t cores) {
   // Real usage is busy ticks / all ticks of an interval: a ratio of small
   // integers, mostly with a long decimal expansion.

@@ -9,12 +9,10 @@
 #include <cstdint>
 #include <string>
 
+#include "actors/logic/clock.hpp"
 #include "messages/sample.hpp"
 
 namespace kscope::bench {
-
-/// Wall-clock nanoseconds since the Unix epoch, the clock of sample.ts_ns.
-int64_t wall_clock_ns() noexcept;
 
 /// A sample as the sampler would make it on a machine with `cores` cores:
 /// values with as many digits as real usage ratios (so JSON and Influx

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "main/roles.hpp"
+#include "messages/errors.hpp"
 
 namespace kscope {
 

@@ -6,8 +6,8 @@
 #include <iosfwd>
 #include <variant>
 
-#include "main/bench.hpp"
-#include "main/options.hpp"
+#include "bench/command.hpp"
+#include "actors/options.hpp"
 
 namespace kscope {
 

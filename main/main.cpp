@@ -1,12 +1,67 @@
-// kscope: live system metrics through Kafka. This file only parses the
-// command line (main/cli.cpp) and hands over to a role.
+// kscope: live system metrics through Kafka. main() parses the command line
+// (main/cli.cpp), has the role prepared (actors/plan.hpp), starts its actor
+// graph (actors/roles.hpp), waits for its outcome, relays signals and
+// returns the exit code.
 
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
 #include <variant>
 
-#include "main/bench.hpp"
+#include "actors/edges/surface.hpp"
+#include "actors/plan.hpp"
+#include "bench/command.hpp"
 #include "main/cli.hpp"
-#include "main/roles.hpp"
+
+namespace {
+
+volatile std::sig_atomic_t signal_count = 0;
+
+void on_signal(int) {
+  signal_count = signal_count + 1;
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+/// Runs a prepared role until it ends. The first signal is an orderly stop
+/// (signals arriving together, from timeout(1) or a service manager
+/// signalling the process group, count as one); a later one aborts.
+int run(std::variant<kscope::prepared_role, int> prepared) {
+  using namespace kscope;
+  if (auto* code = std::get_if<int>(&prepared))
+    return *code;
+  auto& ready = std::get<prepared_role>(prepared);
+  running_role role{std::move(ready.plan), std::move(ready.report)};
+  int seen = 0;
+  for (;;) {
+    // 500 ms: a signal is seen promptly and an idle producer node wakes
+    // only twice a second (bench/RESULTS.md).
+    if (auto code = role.wait_for(std::chrono::milliseconds{500}))
+      return *code;
+    if (signal_count == seen)
+      continue;
+    if (seen == 0) {
+      seen = signal_count;
+      role.stop("stopping");
+      continue;
+    }
+    restore_terminal_now();
+    auto code = role.abort();
+    std::fflush(stdout);
+    std::_Exit(code);
+  }
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   using namespace kscope;
@@ -17,17 +72,17 @@ int main(int argc, char** argv) {
   install_signal_handlers();
   switch (cl.which) {
     case command::produce:
-      return run_produce(cl.produce);
-    case command::broker:
-      return run_broker(cl.broker);
+      return run(prepare_produce(cl.produce));
     case command::view:
-      return run_view(cl.view, cl.view_kafka);
+      return run(prepare_view(cl.view, cl.view_kafka));
     case command::run:
       // In one process the viewer waits for as many samples as are produced.
       cl.run.view.count = cl.run.produce.count;
-      return run_all(cl.run);
+      return run(prepare_run(cl.run));
+    case command::broker:
+      return serve_broker(cl.broker, [] { return signal_count > 0; });
     case command::bench:
-      return run_bench(cl.bench);
+      return run_bench(cl.bench, [] { return signal_count > 0; });
   }
   return exit_failure;
 }

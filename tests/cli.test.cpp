@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "main/options.hpp"
+#include "actors/options.hpp"
 #include "tests/support/process.hpp"
 
 using namespace kscope;

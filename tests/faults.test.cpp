@@ -132,7 +132,7 @@ caf::actor_system_config& configured(caf::actor_system_config& cfg) {
   return cfg;
 }
 
-/// The producer role's actors as main/roles.cpp wires them, on a real
+/// The producer role's actors as actors/roles.cpp wires them, on a real
 /// scheduler, with the handles of the live children at hand.
 struct producer_role {
   caf::actor_system_config cfg;

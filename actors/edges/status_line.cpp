@@ -1,18 +1,13 @@
 #include "actors/edges/status_line.hpp"
 
-#include <ctime>
+#include "actors/logic/clock.hpp"
 
 namespace kscope {
 
 namespace {
 
 std::string utc_now() {
-  char buf[32];
-  auto now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return format_now("%Y-%m-%dT%H:%M:%SZ", true);
 }
 
 } // namespace

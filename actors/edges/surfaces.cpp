@@ -290,13 +290,37 @@ private:
   sf::VertexArray lines_{sf::Triangles};
 };
 
-class window_surface : public surface {
+/// What the window and the offscreen surface share.
+class sfml_surface : public surface {
+protected:
+  /// Loads the font; the context settings to create the target with.
+  bool prepare(const sfml_surface_options& opts, sf::ContextSettings& out,
+               std::string& err) {
+    out.antialiasingLevel = opts.antialias;
+    return painter_.load_font(opts.font, err);
+  }
+
+  static bool write_png(const sf::Image& img, const std::string& path,
+                        std::string& err) {
+    if (img.getSize().x == 0 || !img.saveToFile(path)) {
+      err = "cannot write " + path;
+      return false;
+    }
+    return true;
+  }
+
+  // First: outlives every SFML object of the surface, the derived classes'
+  // targets included (a base is destroyed after its derived members).
+  gl_leak_exemption exemption_;
+  painter painter_;
+};
+
+class window_surface : public sfml_surface {
 public:
   bool open(const sfml_surface_options& opts, std::string& err) {
-    if (!painter_.load_font(opts.font, err))
-      return false;
     sf::ContextSettings settings;
-    settings.antialiasingLevel = opts.antialias;
+    if (!prepare(opts, settings, err))
+      return false;
     window_.create(sf::VideoMode{opts.width, opts.height}, "kscope",
                    sf::Style::Default, settings);
     if (!window_.isOpen()) {
@@ -367,28 +391,20 @@ public:
     if (ok)
       copy.update(window_);
     window_.display();
-    if (!ok || !copy.copyToImage().saveToFile(path)) {
-      err = "cannot write " + path;
-      return false;
-    }
-    return true;
+    return write_png(ok ? copy.copyToImage() : sf::Image{}, path, err);
   }
 
 private:
-  // First: outlives every SFML object of the surface.
-  gl_leak_exemption exemption_;
-  painter painter_;
   sf::RenderWindow window_;
   bool resized_ = false;
 };
 
-class offscreen_surface : public surface {
+class offscreen_surface : public sfml_surface {
 public:
   bool open(const sfml_surface_options& opts, std::string& err) {
-    if (!painter_.load_font(opts.font, err))
-      return false;
     sf::ContextSettings settings;
-    settings.antialiasingLevel = opts.antialias;
+    if (!prepare(opts, settings, err))
+      return false;
     if (!texture_.create(opts.width, opts.height, settings)) {
       err = "cannot create an offscreen texture";
       return false;
@@ -413,17 +429,10 @@ public:
   bool save_png(const snapshot& snap, const chart_style& style,
                 const std::string& path, std::string& err) override {
     draw(snap, style);
-    if (!texture_.getTexture().copyToImage().saveToFile(path)) {
-      err = "cannot write " + path;
-      return false;
-    }
-    return true;
+    return write_png(texture_.getTexture().copyToImage(), path, err);
   }
 
 private:
-  // First: outlives every SFML object of the surface.
-  gl_leak_exemption exemption_;
-  painter painter_;
   sf::RenderTexture texture_;
 };
 

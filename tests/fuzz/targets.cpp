@@ -16,7 +16,7 @@
 #include "actors/consumer.hpp"
 #include "actors/edges/kafka.hpp"
 #include "main/cli.hpp"
-#include "main/options.hpp"
+#include "actors/options.hpp"
 #include "messages/codec.hpp"
 
 namespace kscope::fuzz {

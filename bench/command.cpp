@@ -1,7 +1,7 @@
 // `kscope bench`: checks the options, shows progress, prints the table.
 // The measuring is bench/harness.
 
-#include "main/bench.hpp"
+#include "bench/command.hpp"
 
 #include <climits>
 #include <cstdio>
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "bench/harness.hpp"
-#include "main/options.hpp"
-#include "main/roles.hpp"
+#include "actors/options.hpp"
+#include "messages/errors.hpp"
 
 namespace kscope {
 
@@ -111,7 +111,8 @@ private:
 
 } // namespace
 
-int run_bench(const bench_options& opts) {
+int run_bench(const bench_options& opts,
+              const std::function<bool()>& stop_requested) {
   bench::bench_params params;
   if (!to_params(opts, params))
     return exit_usage;
@@ -122,7 +123,7 @@ int run_bench(const bench_options& opts) {
   progress_display progress;
   auto report = bench::run_bench(
     params, [&](const bench::bench_progress& p) { progress(p); },
-    [] { return stop_requested(); });
+    stop_requested);
   progress.finish();
   bench::print_table(report, std::cout);
   std::cout.flush();

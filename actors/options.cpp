@@ -1,4 +1,4 @@
-#include "main/options.hpp"
+#include "actors/options.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct bench_options {
 /// `kscope bench`: the actor pipeline and a raw librdkafka baseline, side
 /// by side. Exit 0 when every sample arrived exactly once, 1 otherwise, 2
 /// on a usage error.
-int run_bench(const bench_options& opts);
+int run_bench(const bench_options& opts,
+              const std::function<bool()>& stop_requested);
 
 } // namespace kscope

@@ -1,6 +1,5 @@
-#include "main/roles.hpp"
+#include "actors/plan.hpp"
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -255,43 +254,12 @@ std::optional<int> prepare_viewer(const view_options& opts,
   return std::nullopt;
 }
 
-volatile std::sig_atomic_t signal_count = 0;
-
-void on_signal(int) {
-  signal_count = signal_count + 1;
-}
-
-/// Runs the role until it ends, relaying signals: the first is an orderly
-/// stop, a later one aborts. Signals that arrive together (timeout(1) or a
-/// service manager signalling the whole process group) count as one.
-int run_role(role_plan plan, reporter_config report) {
-  running_role role{std::move(plan), std::move(report)};
-  int seen = 0;
-  for (;;) {
-    // 500 ms: a signal is seen promptly and an idle producer node wakes
-    // only twice a second (bench/RESULTS.md).
-    if (auto code = role.wait_for(std::chrono::milliseconds{500}))
-      return *code;
-    if (signal_count == seen)
-      continue;
-    bool first = seen == 0;
-    seen = signal_count;
-    if (first) {
-      role.stop("stopping");
-    } else {
-      restore_terminal_now();
-      auto code = role.abort();
-      std::fflush(stdout);
-      std::_Exit(code);
-    }
-  }
-}
-
-/// Builds the role's graph from the validated halves and runs it.
-int launch(std::optional<producer_plan> prod,
-           std::optional<viewer_plan> view) {
-  role_plan plan;
-  reporter_config report;
+/// Builds the role's graph from the validated halves.
+prepared_role assemble(std::optional<producer_plan> prod,
+                       std::optional<viewer_plan> view) {
+  prepared_role result;
+  auto& plan = result.plan;
+  auto& report = result.report;
   report.terminal = isatty(STDOUT_FILENO) == 1;
   report.label = prod ? prod->label : "kscope view";
   if (prod) {
@@ -339,38 +307,28 @@ int launch(std::optional<producer_plan> prod,
     report.duration = view->duration;
     report.snapshot = !view->snapshot_path.empty();
   }
-  return run_role(std::move(plan), std::move(report));
+  return result;
 }
 
 } // namespace
 
-bool stop_requested() {
-  return signal_count > 0;
-}
-
-void install_signal_handlers() {
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-int run_produce(const produce_options& opts) {
+std::variant<prepared_role, int> prepare_produce(const produce_options& opts) {
   producer_plan plan;
   if (auto code = prepare_producer(opts, plan))
     return *code;
-  return launch(std::move(plan), std::nullopt);
+  return assemble(std::move(plan), std::nullopt);
 }
 
-int run_view(const view_options& opts, const kafka_options& kafka) {
+std::variant<prepared_role, int> prepare_view(const view_options& opts,
+                                              const kafka_options& kafka) {
   viewer_plan plan;
   if (auto code = prepare_viewer(opts, kafka.brokers, kafka.properties, plan))
     return *code;
-  return launch(std::nullopt, std::move(plan));
+  return assemble(std::nullopt, std::move(plan));
 }
 
-int run_broker(const broker_options& opts) {
+int serve_broker(const broker_options& opts,
+                 const std::function<bool()>& stop_requested) {
   std::string err;
   auto broker = embedded_broker::start(opts.brokers, err);
   if (!broker) {
@@ -411,7 +369,7 @@ int run_broker(const broker_options& opts) {
   return exit_ok;
 }
 
-int run_all(const run_options& opts) {
+std::variant<prepared_role, int> prepare_run(const run_options& opts) {
   auto produce = opts.produce;
   auto view = opts.view;
   std::unique_ptr<embedded_broker> broker;
@@ -440,7 +398,9 @@ int run_all(const run_options& opts) {
   if (auto code = prepare_viewer(view, produce.kafka.brokers,
                                  produce.kafka.properties, viewer))
     return *code;
-  return launch(std::move(prod), std::move(viewer));
+  auto result = assemble(std::move(prod), std::move(viewer));
+  result.broker = std::move(broker);
+  return result;
 }
 
 } // namespace kscope
