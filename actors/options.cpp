@@ -22,11 +22,24 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     factor = 60000;
   else
     return std::nullopt;
-  auto millis = value * factor;
+  auto ms = value * factor;
   // Ten years is far beyond any sensible interval or timeout.
-  if (!std::isfinite(millis) || millis < 0 || millis > 3.2e11)
+  if (!std::isfinite(ms) || ms < 0 || ms > 3.2e11)
     return std::nullopt;
-  return std::chrono::milliseconds{static_cast<int64_t>(std::llround(millis))};
+  return std::chrono::milliseconds{static_cast<int64_t>(std::llround(ms))};
+}
+
+} // namespace kscope
+
+namespace kscope {
+
+std::string to_string(millis x) {
+  auto n = x.count();
+  if (n != 0 && n % 60000 == 0)
+    return std::to_string(n / 60000) + "m";
+  if (n != 0 && n % 1000 == 0)
+    return std::to_string(n / 1000) + "s";
+  return std::to_string(n) + "ms";
 }
 
 } // namespace kscope

@@ -1,5 +1,10 @@
 #pragma once
 
+// The options of every subcommand as typed values. main/cli.cpp binds flags
+// and config-file keys to these fields through parsers that refuse a bad
+// value with one line naming the flag; nothing downstream parses a string
+// again.
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -7,27 +12,34 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/edges/kafka.hpp"
+#include "actors/logic/chart.hpp"
+#include "messages/codec.hpp"
+
 namespace kscope {
+
+using millis = std::chrono::milliseconds;
 
 /// Options every Kafka-facing subcommand shares (kcat's spelling).
 struct kafka_options {
-  /// `-b`: comma-separated bootstrap servers; empty means the role's default.
+  /// `-b`: comma-separated bootstrap servers, checked; empty means the
+  /// role's default.
   std::string brokers;
   /// `-t`
   std::string topic = "test-topic";
   /// `-X key=value`, librdkafka pass-through.
-  std::vector<std::string> properties;
+  std::vector<kafka_property> properties;
 };
 
 /// `kscope produce`
 struct produce_options {
   kafka_options kafka;
-  std::string interval = "500ms";
-  std::string format = "json";
+  millis interval{500};
+  wire_format format = wire_format::json;
   uint64_t count = 0;
   std::string host;
   std::string proc_root = "/proc";
-  std::string flush_timeout = "10s";
+  millis flush_timeout{10000};
 };
 
 /// `kscope broker`
@@ -44,23 +56,17 @@ struct view_options {
   std::vector<std::string> topics{"test-topic"};
   /// `-G`
   std::string group;
-  /// `-o`: beginning, end, an offset, or -N for the last N per partition.
-  std::string offset = "end";
+  /// `-o`
+  start_offset offset{start_offset::end, 0};
   size_t window = 200;
   bool per_core = false;
   double fps = 10;
-  std::string type = "line";
-  std::string smooth = "none";
-  std::string title = "CPU usage";
-  std::string x_label = "seconds before now";
-  std::string y_label = "CPU %";
-  std::vector<std::string> colors;
-  /// x axis width: "auto" or a duration.
-  std::string span = "auto";
-  std::string expire = "60s";
+  /// Type, smoothing, title, labels, colours and span of the chart.
+  chart_style style;
+  millis expire{60000};
   std::string snapshot;
   uint64_t count = 0;
-  std::string duration;
+  std::optional<millis> duration;
   std::string csv;
   bool terminal = false;
   std::string font;
@@ -79,6 +85,10 @@ struct run_options {
 
 /// Parses a duration with a unit: "500ms", "0.5s", "2s", "1m". Returns
 /// std::nullopt for anything else (no unit, negative, garbage, overflow).
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+std::optional<millis> parse_duration(std::string_view text);
+
+/// The shortest text parse_duration reads back as `x`: "500ms", "10s",
+/// "2m".
+std::string to_string(millis x);
 
 } // namespace kscope

@@ -28,48 +28,23 @@ std::string host_name() {
   return buf;
 }
 
-/// Converts the -X list into properties; false (after an error line) when
-/// one has no '='.
-bool parse_properties(const std::vector<std::string>& xs,
-                      std::vector<kafka_property>& out) {
-  for (const auto& x : xs) {
-    auto kv = split_property(x);
-    if (!kv) {
-      error_line("invalid -X '" + x + "': expected key=value");
-      return false;
-    }
-    out.push_back(std::move(*kv));
-  }
-  return true;
-}
-
-std::optional<std::chrono::milliseconds>
-duration_option(const std::string& name, const std::string& value) {
-  auto result = parse_duration(value);
-  if (!result)
-    error_line("invalid " + name + " '" + value
-               + "': expected a duration like 500ms, 0.5s or 2m");
-  return result;
-}
-
-/// A validated producer half.
+/// A producer half with its Kafka client made.
 struct producer_plan {
   std::shared_ptr<kafka_producer> producer;
   sampler_config sampler;
   publisher_config publisher;
   std::string label;
   std::string announce;
-  std::string flush_timeout;
 };
 
-/// A validated viewer half.
+/// A viewer half with its Kafka client and files opened.
 struct viewer_plan {
   std::shared_ptr<kafka_consumer> consumer;
   window_actor_config window;
   chart_style style;
   std::string snapshot_path;
   uint64_t count = 0;
-  std::optional<std::chrono::milliseconds> duration;
+  std::optional<millis> duration;
   bool terminal = false;
   sfml_surface_options sfml;
 };
@@ -77,39 +52,11 @@ struct viewer_plan {
 /// Fills `plan` from the produce options; returns an exit code on failure.
 std::optional<int> prepare_producer(const produce_options& opts,
                                     producer_plan& plan) {
-  auto interval = duration_option("--interval", opts.interval);
-  auto flush_timeout = duration_option("--flush-timeout", opts.flush_timeout);
-  if (!interval || !flush_timeout)
-    return exit_usage;
-  if (*interval < min_sampling_interval) {
-    error_line("--interval " + opts.interval
-               + " is below 100ms: /proc/stat counts in 10 ms ticks");
-    return exit_usage;
-  }
-  auto format = parse_wire_format(opts.format);
-  if (!format) {
-    error_line("invalid --format '" + opts.format
-               + "': expected seed, json or influx");
-    return exit_usage;
-  }
   producer_settings settings;
   if (!opts.kafka.brokers.empty())
     settings.brokers = opts.kafka.brokers;
-  if (auto why = check_brokers(settings.brokers)) {
-    error_line("invalid -b '" + settings.brokers + "': " + *why);
-    return exit_usage;
-  }
   settings.topic = opts.kafka.topic;
-  if (!parse_properties(opts.kafka.properties, settings.properties))
-    return exit_usage;
-  std::string err;
-  plan.producer = kafka_producer::make(settings, err);
-  if (!plan.producer) {
-    error_line(err);
-    return exit_usage;
-  }
-  plan.sampler.interval = *interval;
-  plan.sampler.proc_root = opts.proc_root;
+  settings.properties = opts.kafka.properties;
   plan.sampler.host = opts.host.empty() ? host_name() : opts.host;
   auto clean_host = plan.sampler.host;
   sanitize_series_name(clean_host);
@@ -118,8 +65,16 @@ std::optional<int> prepare_producer(const produce_options& opts,
                "control characters");
     return exit_usage;
   }
+  std::string err;
+  plan.producer = kafka_producer::make(settings, err);
+  if (!plan.producer) {
+    error_line(err);
+    return exit_usage;
+  }
+  plan.sampler.interval = opts.interval;
+  plan.sampler.proc_root = opts.proc_root;
   plan.sampler.count = opts.count;
-  plan.publisher.format = *format;
+  plan.publisher.format = opts.format;
   // Serve delivery reports once per sample rather than 50 ms after each:
   // with one message per interval nothing is gained by polling sooner
   // (the status goes out once a second anyway), and the publisher then
@@ -127,13 +82,13 @@ std::optional<int> prepare_producer(const produce_options& opts,
   // CPU a 2 Hz producer node spent beyond a bare librdkafka producer
   // (bench/RESULTS.md). The price: a flush on exit ends up to one
   // interval (at most 1 s) later.
-  plan.publisher.poll_interval = std::min(*interval,
+  plan.publisher.poll_interval = std::min(opts.interval,
                                           plan.publisher.status_interval);
-  plan.publisher.flush_timeout = *flush_timeout;
-  plan.flush_timeout = opts.flush_timeout;
+  plan.publisher.flush_timeout = opts.flush_timeout;
   plan.label = "kscope produce " + settings.topic + "@" + settings.brokers;
-  plan.announce = "sampling " + plan.sampler.host + " every " + opts.interval
-                  + " as " + opts.format
+  plan.announce = "sampling " + plan.sampler.host + " every "
+                  + to_string(opts.interval) + " as "
+                  + std::string{to_string(opts.format)}
                   + (opts.count > 0
                        ? ", " + std::to_string(opts.count) + " samples"
                        : std::string{});
@@ -142,75 +97,17 @@ std::optional<int> prepare_producer(const produce_options& opts,
 
 /// Fills `plan` from the view options; returns an exit code on failure.
 std::optional<int> prepare_viewer(const view_options& opts,
-                                  const std::string& brokers,
-                                  const std::vector<std::string>& properties,
+                                  const kafka_options& kafka,
                                   viewer_plan& plan) {
   consumer_settings settings;
-  if (!brokers.empty())
-    settings.brokers = brokers;
-  if (auto why = check_brokers(settings.brokers)) {
-    error_line("invalid -b '" + settings.brokers + "': " + *why);
-    return exit_usage;
-  }
+  if (!kafka.brokers.empty())
+    settings.brokers = kafka.brokers;
   settings.topics = opts.topics;
   settings.group = opts.group;
-  auto start = parse_start_offset(opts.offset);
-  if (!start) {
-    error_line("invalid -o '" + opts.offset
-               + "': expected beginning, end, an offset or -N");
-    return exit_usage;
-  }
-  settings.start = *start;
-  if (!parse_properties(properties, settings.properties))
-    return exit_usage;
-  if (opts.window < 1 || opts.window > 1000000) {
-    error_line("invalid --window " + std::to_string(opts.window)
-               + ": expected 1..1000000 points");
-    return exit_usage;
-  }
-  if (!(opts.fps >= 0.2 && opts.fps <= 240)) {
-    error_line("invalid --fps: expected 0.2..240");
-    return exit_usage;
-  }
-  auto type = parse_chart_type(opts.type);
-  if (!type) {
-    error_line("invalid --type '" + opts.type + "': expected line, area or bar");
-    return exit_usage;
-  }
-  auto smooth = parse_smoothing(opts.smooth);
-  if (!smooth) {
-    error_line("invalid --smooth '" + opts.smooth
-               + "': expected none, moving-average or interval-mean");
-    return exit_usage;
-  }
-  plan.style.type = *type;
-  plan.style.smooth = *smooth;
-  plan.style.title = opts.title;
-  plan.style.x_label = opts.x_label;
-  plan.style.y_label = opts.y_label;
-  for (auto& name : opts.colors) {
-    auto color = parse_color(name);
-    if (!color) {
-      error_line("invalid --color '" + name
-                 + "': expected #rrggbb or a colour name");
-      return exit_usage;
-    }
-    plan.style.palette.push_back(*color);
-  }
-  if (opts.span != "auto") {
-    auto span = duration_option("--span", opts.span);
-    if (!span)
-      return exit_usage;
-    plan.style.span_s = static_cast<double>(span->count()) / 1000.0;
-  }
-  auto expire = duration_option("--expire", opts.expire);
-  if (!expire)
-    return exit_usage;
-  if (!opts.duration.empty()) {
-    plan.duration = duration_option("--duration", opts.duration);
-    if (!plan.duration)
-      return exit_usage;
-  }
+  settings.start = opts.offset;
+  settings.properties = kafka.properties;
+  plan.style = opts.style;
+  plan.duration = opts.duration;
   if (!opts.snapshot.empty() && opts.count == 0 && !plan.duration)
     plan.duration = std::chrono::seconds{10};
   if (!opts.snapshot.empty()) {
@@ -226,7 +123,7 @@ std::optional<int> prepare_viewer(const view_options& opts,
   }
   plan.window.window.capacity = opts.window;
   plan.window.window.per_core = opts.per_core;
-  plan.window.window.expire_ns = static_cast<int64_t>(expire->count())
+  plan.window.window.expire_ns = static_cast<int64_t>(opts.expire.count())
                                  * 1000000;
   plan.window.fps = opts.fps;
   if (!opts.csv.empty()) {
@@ -271,7 +168,7 @@ prepared_role assemble(std::optional<producer_plan> prod,
     plan.producer = std::move(half);
     report.producer = true;
     report.announce = prod->announce;
-    report.flush_timeout = prod->flush_timeout;
+    report.flush_timeout = to_string(prod->publisher.flush_timeout);
     report.produce_count = prod->sampler.count;
   }
   if (view) {
@@ -322,7 +219,7 @@ std::variant<prepared_role, int> prepare_produce(const produce_options& opts) {
 std::variant<prepared_role, int> prepare_view(const view_options& opts,
                                               const kafka_options& kafka) {
   viewer_plan plan;
-  if (auto code = prepare_viewer(opts, kafka.brokers, kafka.properties, plan))
+  if (auto code = prepare_viewer(opts, kafka, plan))
     return *code;
   return assemble(std::nullopt, std::move(plan));
 }
@@ -383,7 +280,7 @@ std::variant<prepared_role, int> prepare_run(const run_options& opts) {
     }
     produce.kafka.brokers = broker->bootstrap();
     // A fresh broker holds only what this process sends: read it all.
-    view.offset = "beginning";
+    view.offset = start_offset{start_offset::beginning, 0};
     std::fprintf(stderr,
                  "kscope run: embedded Kafka broker at %s (read it with: "
                  "kcat -C -b %s -t %s)\n",
@@ -395,8 +292,7 @@ std::variant<prepared_role, int> prepare_run(const run_options& opts) {
   if (auto code = prepare_producer(produce, prod))
     return *code;
   viewer_plan viewer;
-  if (auto code = prepare_viewer(view, produce.kafka.brokers,
-                                 produce.kafka.properties, viewer))
+  if (auto code = prepare_viewer(view, produce.kafka, viewer))
     return *code;
   auto result = assemble(std::move(prod), std::move(viewer));
   result.broker = std::move(broker);

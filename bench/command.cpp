@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "actors/edges/typed_options.hpp"
 #include "bench/harness.hpp"
 #include "actors/options.hpp"
 #include "messages/errors.hpp"
@@ -26,35 +27,11 @@ std::string self_binary() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string{};
 }
 
-/// Fills `out` from `opts`; false after an error line.
-bool to_params(const bench_options& opts, bench::bench_params& out) {
-  out.formats.clear();
-  for (const auto& name : opts.formats) {
-    auto fmt = parse_wire_format(name);
-    if (!fmt) {
-      error_line("invalid --format '" + name
-                 + "': expected seed, json or influx");
-      return false;
-    }
-    out.formats.push_back(*fmt);
-  }
-  out.rates.clear();
-  for (const auto& text : opts.rates) {
-    double rate = 0;
-    if (!bench::parse_rate(text, rate)) {
-      error_line("invalid --rate '" + text
-                 + "': expected samples per second (2, 1000, 100k) or max");
-      return false;
-    }
-    out.rates.push_back(rate);
-  }
-  auto duration = parse_duration(opts.duration);
-  if (!duration || duration->count() <= 0) {
-    error_line("invalid --duration '" + opts.duration
-               + "': expected a duration like 500ms, 5s or 1m");
-    return false;
-  }
-  out.duration = *duration;
+/// Fills `out` from `opts` (checked when they were parsed).
+void to_params(const bench_options& opts, bench::bench_params& out) {
+  out.formats = opts.formats;
+  out.rates = opts.rates;
+  out.duration = opts.duration;
   out.count = opts.count;
   out.brokers = opts.brokers;
   out.broker_binary = self_binary();
@@ -62,20 +39,8 @@ bool to_params(const bench_options& opts, bench::bench_params& out) {
                              : std::max(1u, std::thread::hardware_concurrency());
   out.in_flight = opts.in_flight;
   out.render = opts.render;
-  if (!(opts.fps >= 0.2 && opts.fps <= 240)) {
-    error_line("invalid --fps: expected 0.2..240");
-    return false;
-  }
   out.fps = opts.fps;
-  for (const auto& x : opts.properties) {
-    auto kv = split_property(x);
-    if (!kv) {
-      error_line("invalid -X '" + x + "': expected key=value");
-      return false;
-    }
-    out.properties.push_back(std::move(*kv));
-  }
-  return true;
+  out.properties = opts.properties;
 }
 
 /// Progress on stderr: a live line on a terminal, else one line per phase.
@@ -111,11 +76,60 @@ private:
 
 } // namespace
 
+void add_bench_options(CLI::App& cmd, bench_options& opts) {
+  using namespace cli;
+
+  typed_list(cmd, "--format", opts.formats, parse_wire_format,
+             "seed, json or influx", "Wire format(s): seed, json, influx")
+    ->delimiter(',')
+    ->default_str("json");
+  typed_list(cmd, "--rate", opts.rates,
+             [](const std::string& text) -> std::optional<double> {
+               double rate = 0;
+               if (!bench::parse_rate(text, rate))
+                 return std::nullopt;
+               return rate;
+             },
+             "samples per second (2, 1000, 100k) or max",
+             "Samples per second (e.g. 2, 1000, 100k) or max; several run "
+             "one after the other")
+    ->delimiter(',')
+    ->default_str("max");
+  cmd.add_option("-n,--count", opts.count,
+                 "Samples per run (instead of --duration)");
+  typed(cmd, "-d,--duration", opts.duration,
+        [](const std::string& text) {
+          auto x = parse_duration(text);
+          return x && x->count() > 0 ? x : std::nullopt;
+        },
+        "a duration like 500ms, 5s or 1m", "Length of each run")
+    ->default_str("5s");
+  cmd.add_option("-b,--brokers", opts.brokers,
+                 "A real broker (default: the embedded one)");
+  cmd.add_option("--cores", opts.cores,
+                 "Cores per sample, which sets the payload size (default: "
+                 "this machine's)");
+  cmd.add_option("--in-flight", opts.in_flight,
+                 "Most samples sent but not yet received (default: about "
+                 "2 MiB worth)");
+  cmd.add_flag("--render", opts.render,
+               "Also render every window snapshot (terminal chart, in "
+               "memory)");
+  typed(cmd, "--fps", opts.fps, number_in<double>(0.2, 240), "0.2..240",
+        "Window snapshots per second")
+    ->default_str("10");
+  typed_list(cmd, "-X", opts.properties, split_property, "key=value",
+             "librdkafka property key=value for every client of both "
+             "pipelines (repeatable)")
+    ->type_name("KEY=VALUE");
+  cmd.add_option("--json", opts.json,
+                 "Also write the results to this JSON file");
+}
+
 int run_bench(const bench_options& opts,
               const std::function<bool()>& stop_requested) {
   bench::bench_params params;
-  if (!to_params(opts, params))
-    return exit_usage;
+  to_params(opts, params);
   if (!opts.json.empty() && !std::ofstream{opts.json, std::ios::app}) {
     error_line("cannot write --json " + opts.json);
     return exit_usage;

@@ -1,23 +1,31 @@
 #pragma once
 
 #include <cstddef>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "actors/edges/kafka.hpp"
+#include "messages/codec.hpp"
+
+namespace CLI {
+class App;
+} // namespace CLI
+
 namespace kscope {
 
-/// `kscope bench`, as bound to the command line (checked by run_bench).
+/// `kscope bench`, as bound to the command line.
 struct bench_options {
-  /// `--format`: seed, json, influx (repeatable or comma-separated).
-  std::vector<std::string> formats{"json"};
-  /// `--rate`: samples per second ("2", "1000", "100k") or "max".
-  std::vector<std::string> rates{"max"};
+  /// `--format`: repeatable or comma-separated.
+  std::vector<wire_format> formats{wire_format::json};
+  /// `--rate`: samples per second; 0 for "max".
+  std::vector<double> rates{0};
   /// `-n`: samples per run; 0 runs for `duration`.
   uint64_t count = 0;
   /// `-d`
-  std::string duration = "5s";
+  std::chrono::milliseconds duration{5000};
   /// `-b`: a real broker; empty starts the embedded one.
   std::string brokers;
   /// `--cores`: cores per sample; 0 means this machine's.
@@ -29,10 +37,13 @@ struct bench_options {
   /// `--fps`: window snapshots per second.
   double fps = 10;
   /// `-X key=value`
-  std::vector<std::string> properties;
+  std::vector<kafka_property> properties;
   /// `--json FILE`
   std::string json;
 };
+
+/// Binds `kscope bench`'s flags to `opts`.
+void add_bench_options(CLI::App& cmd, bench_options& opts);
 
 /// `kscope bench`: the actor pipeline and a raw librdkafka baseline, side
 /// by side. Exit 0 when every sample arrived exactly once, 1 otherwise, 2

@@ -5,21 +5,35 @@
 
 #include <CLI/CLI.hpp>
 
+#include "actors/consumer.hpp"
+#include "actors/sampler.hpp"
+#include "actors/edges/typed_options.hpp"
 #include "messages/errors.hpp"
 
 namespace kscope {
 
 namespace {
 
+using namespace cli;
+
+const char* duration_hint = "a duration like 500ms, 0.5s or 2m";
+
+/// -b, -X and, unless the subcommand binds its own, -t.
 void add_kafka_options(CLI::App& cmd, kafka_options& opts,
-                       const std::string& default_brokers) {
-  cmd.add_option("-b,--brokers", opts.brokers,
-                 "Bootstrap broker(s), host:port[,host:port...] (default: "
-                   + default_brokers + ")");
-  cmd.add_option("-t,--topic", opts.topic, "Topic")->capture_default_str();
-  cmd.add_option("-X", opts.properties,
-                 "librdkafka property key=value (repeatable), e.g. "
-                 "-X security.protocol=SASL_SSL")
+                       const std::string& default_brokers, bool topic = true) {
+  typed(cmd, "-b,--brokers", opts.brokers,
+        [](const std::string& text) -> std::optional<std::string> {
+          if (auto why = check_brokers(text))
+            refuse("invalid -b '" + excerpt(text) + "': " + *why);
+          return text;
+        },
+        "", "Bootstrap broker(s), host:port[,host:port...] (default: "
+              + default_brokers + ")");
+  if (topic)
+    cmd.add_option("-t,--topic", opts.topic, "Topic")->capture_default_str();
+  typed_list(cmd, "-X", opts.properties, split_property, "key=value",
+             "librdkafka property key=value (repeatable), e.g. "
+             "-X security.protocol=SASL_SSL")
     ->type_name("KEY=VALUE")
     ->allow_extra_args(false);
 }
@@ -27,22 +41,30 @@ void add_kafka_options(CLI::App& cmd, kafka_options& opts,
 void add_produce_options(CLI::App& cmd, produce_options& opts,
                          const std::string& default_brokers) {
   add_kafka_options(cmd, opts.kafka, default_brokers);
-  cmd.add_option("-i,--interval", opts.interval,
-                 "Sampling interval, at least 100ms (e.g. 500ms, 1s)")
-    ->capture_default_str();
-  cmd.add_option("--format", opts.format,
-                 "Wire format: seed (the original 2-byte integer), json, "
-                 "influx (Telegraf's cpu line protocol)")
-    ->capture_default_str();
+  typed(cmd, "-i,--interval", opts.interval,
+        [](const std::string& text) {
+          auto x = parse_duration(text);
+          if (x && *x < min_sampling_interval)
+            refuse("--interval " + excerpt(text)
+                   + " is below 100ms: /proc/stat counts in 10 ms ticks");
+          return x;
+        },
+        duration_hint, "Sampling interval, at least 100ms (e.g. 500ms, 1s)")
+    ->default_str("500ms");
+  typed(cmd, "--format", opts.format, parse_wire_format,
+        "seed, json or influx",
+        "Wire format: seed (the original 2-byte integer), json, influx "
+        "(Telegraf's cpu line protocol)")
+    ->default_str("json");
   cmd.add_option("-c,--count", opts.count,
                  "Stop after N samples; exit 0 only if all were delivered")
     ->check(CLI::NonNegativeNumber);
   cmd.add_option("--host", opts.host,
                  "Host name stamped on samples and used as the Kafka key "
                  "(default: this machine's)");
-  cmd.add_option("--flush-timeout", opts.flush_timeout,
-                 "Longest wait for queued messages on shutdown")
-    ->capture_default_str();
+  typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
+        duration_hint, "Longest wait for queued messages on shutdown")
+    ->default_str("10s");
   cmd.add_option("--proc-root", opts.proc_root,
                  "Folder holding the stat file to sample")
     ->capture_default_str();
@@ -50,30 +72,44 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
 
 /// Options of the chart and the window, shared by `view` and `run`.
 void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
-  cmd.add_option("-w,--window", opts.window, "Points kept per series")
-    ->capture_default_str();
+  auto& style = opts.style;
+  typed(cmd, "-w,--window", opts.window, number_in<size_t>(1, 1000000),
+        "1..1000000 points", "Points kept per series")
+    ->default_str("200");
   cmd.add_flag("--per-core", opts.per_core, "Also draw one series per core");
-  cmd.add_option("--fps", opts.fps,
-                 "Redraws per second (the chart scrolls with time)")
+  typed(cmd, "--fps", opts.fps, number_in<double>(0.2, 240), "0.2..240",
+        "Most redraws per second (the chart scrolls with time)")
+    ->default_str("10");
+  typed(cmd, "--type", style.type, parse_chart_type, "line, area or bar",
+        "Chart type: line, area or bar")
+    ->default_str("line");
+  typed(cmd, "--smooth", style.smooth, parse_smoothing,
+        "none, moving-average or interval-mean",
+        "Smoothing: none, moving-average or interval-mean")
+    ->default_str("none");
+  cmd.add_option("--title", style.title, "Chart title")->capture_default_str();
+  cmd.add_option("--x-label", style.x_label, "x axis label")
     ->capture_default_str();
-  cmd.add_option("--type", opts.type, "Chart type: line, area or bar")
+  cmd.add_option("--y-label", style.y_label, "y axis label")
     ->capture_default_str();
-  cmd.add_option("--smooth", opts.smooth,
-                 "Smoothing: none, moving-average or interval-mean")
-    ->capture_default_str();
-  cmd.add_option("--title", opts.title, "Chart title")->capture_default_str();
-  cmd.add_option("--x-label", opts.x_label, "x axis label")
-    ->capture_default_str();
-  cmd.add_option("--y-label", opts.y_label, "y axis label")
-    ->capture_default_str();
-  cmd.add_option("--color", opts.colors,
-                 "Series colour, #rrggbb or a name (repeatable, in order)");
-  cmd.add_option("--span", opts.span,
-                 "Width of the x axis: auto or a duration like 2m")
-    ->capture_default_str();
-  cmd.add_option("--expire", opts.expire,
-                 "Drop a series that sent nothing for this long")
-    ->capture_default_str();
+  typed_list(cmd, "--color", style.palette, parse_color,
+             "#rrggbb or a colour name",
+             "Series colour, #rrggbb or a name (repeatable, in order)");
+  typed(cmd, "--span", style.span_s,
+        [](const std::string& text) -> std::optional<double> {
+          if (text == "auto")
+            return 0.0;
+          auto x = parse_duration(text);
+          if (!x || x->count() == 0)
+            return std::nullopt;
+          return static_cast<double>(x->count()) / 1000.0;
+        },
+        "auto or a duration like 2m",
+        "Width of the x axis: auto or a duration like 2m")
+    ->default_str("auto");
+  typed(cmd, "--expire", opts.expire, parse_duration, duration_hint,
+        "Drop a series that sent nothing for this long")
+    ->default_str("60s");
   cmd.add_option("--snapshot", opts.snapshot,
                  "Render the chart to this PNG file and exit (after --count "
                  "or --duration, default 10s)");
@@ -81,7 +117,13 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
     cmd.add_option("--count", opts.count,
                    "Stop after receiving N samples (exit 1 if fewer arrive)")
       ->check(CLI::NonNegativeNumber);
-  cmd.add_option("--duration", opts.duration, "Stop after this long");
+  typed(cmd, "--duration", opts.duration,
+        [](const std::string& text) -> std::optional<std::optional<millis>> {
+          if (auto x = parse_duration(text))
+            return std::optional<millis>{*x};
+          return std::nullopt;
+        },
+        duration_hint, "Stop after this long");
   cmd.add_option("--csv", opts.csv,
                  "Append every received sample to this CSV file "
                  "(host,seq,ts_ns,cpu)");
@@ -144,30 +186,29 @@ std::variant<command_line, int> parse_command_line(int argc,
   auto* view_cmd = app.add_subcommand(
     "view", "Consume samples from Kafka and draw the live chart (a window, "
             "or the terminal when there is no display)");
-  view_cmd->add_option("-b,--brokers", cl.view_kafka.brokers,
-                       "Bootstrap broker(s) (default: localhost:9092)");
+  add_kafka_options(*view_cmd, cl.view_kafka, "localhost:9092", false);
   view_cmd->add_option("-t,--topic", cl.view.topics, "Topic(s) (repeatable)")
     ->capture_default_str();
-  view_cmd->add_option("-X", cl.view_kafka.properties,
-                       "librdkafka property key=value (repeatable)")
-    ->type_name("KEY=VALUE");
   view_cmd->add_option("-G,--group", cl.view.group,
                        "Join this consumer group (default: no group, every "
                        "partition read directly)");
-  view_cmd->add_option("-o,--offset", cl.view.offset,
-                       "Start at beginning, end, an offset, or -N (the last "
-                       "N of each partition)")
-    ->capture_default_str();
+  auto* view_offset = typed(*view_cmd, "-o,--offset", cl.view.offset,
+                            parse_start_offset,
+                            "beginning, end, an offset or -N",
+                            "Start at beginning, end, an offset, or -N (the "
+                            "last N of each partition)");
+  view_offset->default_str("end");
   add_display_options(*view_cmd, cl.view, true);
 
   auto* run_cmd = app.add_subcommand(
     "run", "Producer and viewer in one process, on the embedded broker "
            "unless -b is given");
   add_produce_options(*run_cmd, cl.run.produce, "an embedded broker");
-  run_cmd->add_option("-o,--offset", cl.run.view.offset,
-                      "Where the viewer starts (with -b; the embedded "
-                      "broker is read from the beginning)")
-    ->capture_default_str();
+  typed(*run_cmd, "-o,--offset", cl.run.view.offset, parse_start_offset,
+        "beginning, end, an offset or -N",
+        "Where the viewer starts (with -b; the embedded broker is read from "
+        "the beginning)")
+    ->default_str("end");
   add_display_options(*run_cmd, cl.run.view, false);
   run_cmd->add_option("--partitions", cl.run.partitions,
                       "Partitions of the embedded broker's topic")
@@ -177,39 +218,7 @@ std::variant<command_line, int> parse_command_line(int argc,
   auto* bench_cmd = app.add_subcommand(
     "bench", "Measure the actor pipeline next to a raw librdkafka producer "
              "and consumer on the same broker (embedded unless -b)");
-  bench_cmd->add_option("--format", cl.bench.formats,
-                        "Wire format(s): seed, json, influx")
-    ->delimiter(',')
-    ->capture_default_str();
-  bench_cmd->add_option("--rate", cl.bench.rates,
-                        "Samples per second (e.g. 2, 1000, 100k) or max; "
-                        "several run one after the other")
-    ->delimiter(',')
-    ->capture_default_str();
-  bench_cmd->add_option("-n,--count", cl.bench.count,
-                        "Samples per run (instead of --duration)");
-  bench_cmd->add_option("-d,--duration", cl.bench.duration,
-                        "Length of each run")
-    ->capture_default_str();
-  bench_cmd->add_option("-b,--brokers", cl.bench.brokers,
-                        "A real broker (default: the embedded one)");
-  bench_cmd->add_option("--cores", cl.bench.cores,
-                        "Cores per sample, which sets the payload size "
-                        "(default: this machine's)");
-  bench_cmd->add_option("--in-flight", cl.bench.in_flight,
-                        "Most samples sent but not yet received (default: "
-                        "about 2 MiB worth)");
-  bench_cmd->add_flag("--render", cl.bench.render,
-                      "Also render every window snapshot (terminal chart, "
-                      "in memory)");
-  bench_cmd->add_option("--fps", cl.bench.fps, "Window snapshots per second")
-    ->capture_default_str();
-  bench_cmd->add_option("-X", cl.bench.properties,
-                        "librdkafka property key=value for every client of "
-                        "both pipelines (repeatable)")
-    ->type_name("KEY=VALUE");
-  bench_cmd->add_option("--json", cl.bench.json,
-                        "Also write the results to this JSON file");
+  add_bench_options(*bench_cmd, cl.bench);
 
   try {
     app.parse(argc, argv);
@@ -220,7 +229,9 @@ std::variant<command_line, int> parse_command_line(int argc,
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    err << "kscope: error: " << e.what() << " (see kscope --help)\n";
+    // What CLI11 quotes may come from a config file of any bytes.
+    err << "kscope: error: " << excerpt(e.what(), 200)
+        << " (see kscope --help)\n";
     return exit_usage;
   }
   if (*produce_cmd)

@@ -124,7 +124,7 @@ TEST_CASE("bad numbers, durations and broker strings exit 2 with one line "
     {{"produce", "--count", "1e3"}, "--count"},
     {{"produce", "--flush-timeout", "10"}, "invalid --flush-timeout '10'"},
     {{"produce", "--host", "tab\there"}, "invalid --host"},
-    {{"view", "--window", "0"}, "invalid --window 0"},
+    {{"view", "--window", "0"}, "invalid --window '0'"},
     {{"view", "--fps", "nan"}, "--fps"},
     {{"view", "--width", "99999"}, "--width"},
     {{"view", "--expire", "soon"}, "invalid --expire 'soon'"},

@@ -17,6 +17,7 @@
 #include "actors/edges/kafka.hpp"
 #include "main/cli.hpp"
 #include "actors/options.hpp"
+#include "actors/sampler.hpp"
 #include "messages/codec.hpp"
 
 namespace kscope::fuzz {
@@ -101,31 +102,25 @@ void check_round_trip(const sample& x) {
     fuzz_check(close_to(y.cores[i], x.cores[i]), "influx keeps each core");
 }
 
-/// Runs the values of a parsed command line through the validators the
-/// roles apply to them; none may crash on any text.
+/// What a parsed command line promises whatever the text was: every
+/// typed value inside the range its flag accepts.
 void validate(const produce_options& x) {
-  parse_duration(x.interval);
-  parse_duration(x.flush_timeout);
-  parse_wire_format(x.format);
-  check_brokers(x.kafka.brokers);
+  fuzz_check(x.interval >= min_sampling_interval, "interval >= 100ms");
+  fuzz_check(x.flush_timeout.count() >= 0, "flush timeout >= 0");
+  fuzz_check(!check_brokers(x.kafka.brokers) || x.kafka.brokers.empty(),
+             "brokers were checked");
   for (auto& prop : x.kafka.properties)
-    split_property(prop);
-  auto host = x.host;
-  sanitize_series_name(host);
+    fuzz_check(!prop.first.empty(), "-X has a key");
 }
 
 void validate(const view_options& x, const kafka_options& kafka) {
-  parse_start_offset(x.offset);
-  check_brokers(kafka.brokers);
-  for (auto& prop : kafka.properties)
-    split_property(prop);
-  parse_chart_type(x.type);
-  parse_smoothing(x.smooth);
-  for (auto& color : x.colors)
-    parse_color(color);
-  parse_duration(x.span);
-  parse_duration(x.expire);
-  parse_duration(x.duration);
+  fuzz_check(x.window >= 1 && x.window <= 1000000, "window in 1..1000000");
+  fuzz_check(x.fps >= 0.2 && x.fps <= 240, "fps in 0.2..240");
+  fuzz_check(x.style.span_s >= 0, "span >= 0");
+  fuzz_check(x.expire.count() >= 0, "expire >= 0");
+  fuzz_check(!x.duration || x.duration->count() >= 0, "duration >= 0");
+  fuzz_check(!check_brokers(kafka.brokers) || kafka.brokers.empty(),
+             "brokers were checked");
 }
 
 void validate(const command_line& cl) {

@@ -1,0 +1,102 @@
+#pragma once
+
+// CLI11 options bound to typed values: each flag's text is parsed once, by
+// the parser of its type, and a value it refuses becomes one line naming
+// the flag, a short escaped excerpt of the value and what was expected.
+
+#include <charconv>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace kscope::cli {
+
+/// At most `limit` bytes of `text`, bytes outside printable ASCII as
+/// \xNN: a value quoted in an error never reaches the terminal raw.
+inline std::string excerpt(std::string_view text, size_t limit = 40) {
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < limit; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return text.size() > limit ? out + "..." : out;
+}
+
+/// The name an error calls an option by: kcat's short one where kscope
+/// shares kcat's flags (-b, -o, -X), else the long one.
+inline std::string flag_name(const std::string& names) {
+  auto first = names.substr(0, names.find(','));
+  if (first == "-b" || first == "-o" || first == "-X")
+    return first;
+  return names.substr(names.rfind(',') + 1);
+}
+
+[[noreturn]] inline void refuse(const std::string& what) {
+  throw CLI::ValidationError(what, CLI::ExitCodes::ValidationError);
+}
+
+/// Binds `names` to `target` through `parse` (text -> std::optional<T>);
+/// a value it refuses is one line naming `flag`, the value and `expected`.
+template <class T, class Parse>
+CLI::Option* typed(CLI::App& cmd, const std::string& names, T& target,
+                   Parse parse, const std::string& expected,
+                   const std::string& help) {
+  auto flag = flag_name(names);
+  return cmd.add_option_function<std::string>(
+    names,
+    [&target, parse, flag, expected](const std::string& text) {
+      auto value = parse(text);
+      if (!value)
+        refuse("invalid " + flag + " '" + excerpt(text) + "': expected "
+               + expected);
+      target = std::move(*value);
+    },
+    help);
+}
+
+/// The same for a repeatable option, collected into `target`.
+template <class T, class Parse>
+CLI::Option* typed_list(CLI::App& cmd, const std::string& names,
+                        std::vector<T>& target, Parse parse,
+                        const std::string& expected, const std::string& help) {
+  auto flag = flag_name(names);
+  return cmd.add_option_function<std::vector<std::string>>(
+    names,
+    [&target, parse, flag, expected](const std::vector<std::string>& texts) {
+      target.clear();
+      for (auto& text : texts) {
+        auto value = parse(text);
+        if (!value)
+          refuse("invalid " + flag + " '" + excerpt(text) + "': expected "
+                 + expected);
+        target.push_back(std::move(*value));
+      }
+    },
+    help);
+}
+
+/// A number in [lo, hi], whole text, no sign wrap-around.
+template <class T>
+auto number_in(T lo, T hi) {
+  return [lo, hi](const std::string& text) -> std::optional<T> {
+    T value{};
+    auto end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end || !(value >= lo && value <= hi))
+      return std::nullopt;
+    return value;
+  };
+}
+
+} // namespace kscope::cli
