@@ -1,14 +1,16 @@
-// The actor pipeline as `kscope run` wires it, with the synthetic source in
-// place of the sampler and a sink in place of the display:
+// The actor pipeline exactly as `kscope run` wires it (role_children in
+// actors/roles.hpp), under its supervisor, with the synthetic source in the
+// sampler's place and, with --render, the real renderer drawing terminal
+// frames into memory:
 //
 //   source --sample--> publisher --Kafka--> consumer --sample--> window
 //                        |                  (detached)            |
-//                        v publisher_status                       v snapshot
-//                      this thread                              sink
+//                        v publisher_status      viewer_status    v snapshot
+//                      this thread <-----------------------   renderer
 //
 // The window's on_sample hook feeds the probe.
 
-#include <atomic>
+#include <mutex>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -24,6 +26,8 @@
 #include "actors/consumer.hpp"
 #include "actors/edges/kafka.hpp"
 #include "actors/publisher.hpp"
+#include "actors/edges/surface.hpp"
+#include "actors/supervisor.hpp"
 #include "actors/roles.hpp"
 #include "actors/logic/terminal_canvas.hpp"
 #include "actors/window.hpp"
@@ -36,22 +40,32 @@ namespace kscope::bench {
 
 namespace {
 
-/// Stands in for the display: takes every snapshot, keeps the malformed
-/// count, and with `render` draws it as the terminal chart would (into a
-/// string nobody prints).
-caf::behavior snapshot_sink(caf::event_based_actor* self, bool render,
-                            std::shared_ptr<std::atomic<uint64_t>> malformed) {
-  return {
-    [=](const snapshot& x) {
-      malformed->store(x.status.malformed_total(), std::memory_order_release);
-      if (render)
-        static_cast<void>(
-          render_terminal_frame(x, 160, 48, chart_style{}, true));
-    },
-    [=](stop_atom) { self->quit(); },
-  };
-}
+/// The terminal chart drawn into a string nobody prints: the renderer's
+/// whole frame cost without a terminal.
+class memory_surface : public surface {
+public:
+  double draw(const snapshot& snap, const chart_style& style) override {
+    frame_ = render_terminal_frame(snap, 160, 48, style, true);
+    return 0;
+  }
 
+  std::vector<key_action> poll_input() override {
+    return {};
+  }
+
+  bool resized() override {
+    return false;
+  }
+
+  bool save_png(const snapshot&, const chart_style&, const std::string&,
+                std::string& err) override {
+    err = "no PNG from memory";
+    return false;
+  }
+
+private:
+  std::string frame_;
+};
 
 } // namespace
 
@@ -79,7 +93,7 @@ phase_result run_actor_phase(const phase_setup& setup) {
     return result;
   }
   auto meter = std::make_shared<probe>(warmup_host);
-  auto malformed = std::make_shared<std::atomic<uint64_t>>(0);
+  uint64_t malformed = 0;
   publisher_status last_status;
   int64_t last_delivery_ns = 0;
   uint64_t warmups = 0;
@@ -90,25 +104,55 @@ phase_result run_actor_phase(const phase_setup& setup) {
     configure(cfg);
     caf::actor_system sys{cfg};
     caf::scoped_actor self{sys, true};
-    auto sink = sys.spawn(snapshot_sink, setup.render, malformed);
-    window_actor_config wcfg;
-    wcfg.fps = setup.fps;
-    wcfg.on_sample = [meter](const sample& x, int64_t now_ns) {
-      meter->on_received(x, now_ns);
-    };
-    auto win = sys.spawn(window, wcfg, sink, caf::actor{});
-    auto cons = sys.spawn<caf::detached>(consumer, kconsumer,
-                                         consumer_config{}, win);
-    publisher_config pcfg;
-    pcfg.format = setup.format;
+    role_plan plan;
+    producer_half prod;
+    prod.producer = producer;
+    prod.publisher.format = setup.format;
     // Status as often as delivery reports are served, so the end of the
     // produce side is seen when the publisher sees it.
-    pcfg.status_interval = pcfg.poll_interval;
-    auto pub = sys.spawn(publisher, producer, pcfg, caf::actor{self});
-    std::vector<caf::actor> actors{sink, win, cons, pub};
-    for (auto& x : actors)
-      self->monitor(x);
-    size_t down = 0;
+    prod.publisher.status_interval = prod.publisher.poll_interval;
+    source_config scfg;
+    scfg.rate = setup.rate;
+    scfg.count = setup.count;
+    scfg.duration = setup.duration;
+    scfg.host = bench_host;
+    scfg.cores = setup.cores;
+    scfg.in_flight = setup.in_flight;
+    prod.source = [scfg, meter](caf::actor_system& home,
+                                const caf::actor& pub) {
+      return home.spawn(synthetic_source, scfg, meter, pub);
+    };
+    plan.producer = prod;
+    viewer_half view;
+    view.consumer = kconsumer;
+    view.window.fps = setup.fps;
+    view.window.on_sample = [meter](const sample& x, int64_t now_ns) {
+      meter->on_received(x, now_ns);
+    };
+    if (setup.render) {
+      renderer_config draw;
+      draw.fps = setup.fps;
+      draw.open = [](std::string&) -> std::unique_ptr<surface> {
+        return std::make_unique<memory_surface>();
+      };
+      view.renderer = draw;
+    }
+    plan.viewer = view;
+    // Nothing may restart unseen while a phase is measured.
+    plan.limits.max_restarts = 0;
+    std::mutex mtx;
+    caf::actor pub;
+    caf::actor src;
+    plan.on_spawn = [&](const std::string& name, const caf::actor& x) {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (name == "publisher")
+        pub = x;
+      else if (name == "source")
+        src = x;
+    };
+    auto sup = sys.spawn(supervisor, role_children(plan, caf::actor{self}),
+                         plan.limits, caf::actor{self});
+    bool down = false;
     // Handles what arrives at this thread for up to `wait`.
     auto serve = [&](std::chrono::milliseconds wait) {
       self->receive(
@@ -117,13 +161,24 @@ phase_result run_actor_phase(const phase_setup& setup) {
             last_delivery_ns = wall_clock_ns();
           last_status = std::move(x);
         },
-        [&](caf::down_msg&) { ++down; }, caf::after(wait) >> [] {});
+        [&](viewer_status& x) { malformed = x.malformed_total(); },
+        [&](status_atom, std::string&) {},
+        [&](render_event&) {},
+        [&](done_atom, caf::error&) { down = true; },
+        caf::after(wait) >> [] {});
+    };
+    auto handle = [&](caf::actor& x) {
+      std::lock_guard<std::mutex> guard{mtx};
+      return x;
     };
     // Warm up: one sample every 100 ms until one made it to the window.
     auto started = std::chrono::steady_clock::now();
-    for (int i = 0; i < 300 && !ready; ++i) {
-      caf::anon_send(pub, make_sample(warmup_host, 0, setup.cores));
-      ++warmups;
+    for (int i = 0; i < 300 && !ready && !down; ++i) {
+      // The supervisor spawns the children on its own thread.
+      if (auto x = handle(pub)) {
+        caf::anon_send(x, make_sample(warmup_host, 0, setup.cores));
+        ++warmups;
+      }
       for (int j = 0; j < 10 && !(ready = meter->ready()); ++j)
         serve(std::chrono::milliseconds{10});
       report_progress(setup, *meter, started, "starting");
@@ -132,16 +187,7 @@ phase_result run_actor_phase(const phase_setup& setup) {
     }
     if (ready) {
       resources.begin();
-      source_config scfg;
-      scfg.rate = setup.rate;
-      scfg.count = setup.count;
-      scfg.duration = setup.duration;
-      scfg.host = bench_host;
-      scfg.cores = setup.cores;
-      scfg.in_flight = setup.in_flight;
-      auto src = sys.spawn(synthetic_source, scfg, meter, pub);
-      self->monitor(src);
-      actors.push_back(src);
+      caf::anon_send(handle(src), start_atom_v);
       completed = wait_for_end(setup, *meter, serve, [&] {
         auto measured = last_status.delivered > warmups
                           ? last_status.delivered - warmups
@@ -150,18 +196,13 @@ phase_result run_actor_phase(const phase_setup& setup) {
       });
       resources.end();
     }
-    // Stop in pipeline order; the publisher flushes what is left first.
-    for (auto it = actors.rbegin(); it != actors.rend(); ++it)
-      self->send(*it, stop_atom_v);
-    bool timed_out = false;
-    while (down < actors.size() && !timed_out)
-      self->receive(
-        [&](publisher_status& x) { last_status = std::move(x); },
-        [&](caf::down_msg&) { ++down; },
-        caf::after(std::chrono::seconds{20}) >> [&] { timed_out = true; });
-    if (timed_out)
-      for (auto& x : actors)
-        self->send_exit(x, caf::exit_reason::kill);
+    // The role's orderly stop: the publisher flushes what is left first.
+    self->send(sup, stop_atom_v);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+    while (!down && std::chrono::steady_clock::now() < deadline)
+      serve(std::chrono::milliseconds{100});
+    if (!down)
+      self->send_exit(sup, caf::exit_reason::kill);
   }
   if (!ready)
     result.error = "no warm-up message came through within 30 s";
@@ -172,7 +213,7 @@ phase_result run_actor_phase(const phase_setup& setup) {
                      : 0;
   summarize(*meter, delivered, last_delivery_ns, setup.message_bytes, result);
   result.failed = last_status.failed + last_status.dropped;
-  result.malformed = malformed->load();
+  result.malformed = malformed;
   resources.fill(result);
   return result;
 }

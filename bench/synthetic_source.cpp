@@ -12,17 +12,21 @@ namespace kscope::bench {
 caf::behavior synthetic_source(caf::stateful_actor<source_state>* self,
                                source_config cfg,
                                std::shared_ptr<probe> meter, caf::actor sink) {
-  auto start = pacer::clock::now();
-  self->state.pace.emplace(cfg.rate, start);
-  self->state.deadline = start + cfg.duration;
   auto finish = [=] {
     meter->mark_source_done();
     self->quit();
   };
-  self->send(self, tick_atom_v);
   return {
+    [=](start_atom) {
+      auto start = pacer::clock::now();
+      self->state.pace.emplace(cfg.rate, start);
+      self->state.deadline = start + cfg.duration;
+      self->send(self, tick_atom_v);
+    },
     [=](tick_atom) {
       auto& st = self->state;
+      if (!st.pace)
+        return;
       auto now = pacer::clock::now();
       bool by_count = cfg.count > 0;
       if ((by_count && st.sent >= cfg.count)

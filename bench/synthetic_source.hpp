@@ -44,9 +44,9 @@ struct source_state {
 
 /// Stands in for the sampler: sends `sample`s (the sampler's message type,
 /// timestamped with the wall clock when made) to `sink` at `cfg.rate` or
-/// flat out, counting them in `meter`. Starts at once; quits normally after
-/// cfg.count samples or cfg.duration (marking the probe's source done).
-/// Protocol:
+/// flat out, counting them in `meter`; quits normally after cfg.count
+/// samples or cfg.duration (marking the probe's source done). Protocol:
+/// - `start_atom`: begin (the pipeline has warmed up).
 /// - `stop_atom`: quit at once (the probe's source is marked done).
 caf::behavior synthetic_source(caf::stateful_actor<source_state>* self,
                                source_config cfg,

@@ -36,6 +36,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
 
   /// A renderer asking the window for its snapshots.
   CAF_ADD_ATOM(kscope, kscope, subscribe_atom, "subscribe")
+  /// Tells a waiting actor to begin (kscope bench's source after warm-up).
+  CAF_ADD_ATOM(kscope, kscope, start_atom, "start")
   /// A second signal: give up at once, saying what is lost.
   CAF_ADD_ATOM(kscope, kscope, abort_atom, "abort")
 
