@@ -82,9 +82,10 @@ decode_error to_sample(const kafka_record& rec, sample& out) {
   return decode_error::none;
 }
 
-caf::behavior consumer(caf::stateful_actor<consumer_state>* self,
-                       std::shared_ptr<kafka_consumer> kafka,
-                       consumer_config cfg, caf::actor sink) {
+consumer_actor::behavior_type
+consumer(consumer_actor::stateful_pointer<consumer_state> self,
+         std::shared_ptr<kafka_consumer> kafka, consumer_config cfg,
+         window_actor sink) {
   self->state.kafka = std::move(kafka);
   self->send(self, tick_atom_v);
   return {

@@ -9,6 +9,7 @@
 
 #include "actors/edges/kafka.hpp"
 #include "messages/codec.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/sample.hpp"
 #include "messages/status.hpp"
 
@@ -47,9 +48,10 @@ struct consumer_state {
 /// it blocks in librdkafka's poll for up to poll_timeout_ms. Protocol:
 /// - `stop_atom`: send a last consumer_status, quit normally.
 /// - quits with `errc::kafka_fatal` on an error retrying cannot mend.
-caf::behavior consumer(caf::stateful_actor<consumer_state>* self,
-                       std::shared_ptr<kafka_consumer> kafka,
-                       consumer_config cfg, caf::actor sink);
+consumer_actor::behavior_type
+consumer(consumer_actor::stateful_pointer<consumer_state> self,
+         std::shared_ptr<kafka_consumer> kafka, consumer_config cfg,
+         window_actor sink);
 
 /// Turns one record into a sample for the window; pure, for tests. Returns
 /// decode_error::none and fills `out` on success. The series name is

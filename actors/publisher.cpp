@@ -8,9 +8,10 @@
 
 namespace kscope {
 
-caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
-                        std::shared_ptr<kafka_producer> producer,
-                        publisher_config cfg, caf::actor status_sink) {
+publisher_actor::behavior_type
+publisher(publisher_actor::stateful_pointer<publisher_state> self,
+          std::shared_ptr<kafka_producer> producer, publisher_config cfg,
+          publisher_status_sink status_sink) {
   self->state.producer = std::move(producer);
   self->state.next_status = self->clock().now();
   auto report = [=](bool final) {

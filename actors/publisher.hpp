@@ -13,6 +13,7 @@
 #include "actors/edges/kafka.hpp"
 #include "actors/edges/sample_outbox.hpp"
 #include "messages/codec.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/status.hpp"
 
 namespace kscope {
@@ -59,8 +60,9 @@ struct publisher_state {
 /// - quits with `errc::kafka_fatal` when librdkafka reports a fatal error.
 /// `producer` and the outbox outlive this actor, so a restarted publisher
 /// loses nothing that librdkafka had queued or the sampler had taken.
-caf::behavior publisher(caf::stateful_actor<publisher_state>* self,
-                        std::shared_ptr<kafka_producer> producer,
-                        publisher_config cfg, caf::actor status_sink);
+publisher_actor::behavior_type
+publisher(publisher_actor::stateful_pointer<publisher_state> self,
+          std::shared_ptr<kafka_producer> producer, publisher_config cfg,
+          publisher_status_sink status_sink);
 
 } // namespace kscope

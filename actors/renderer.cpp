@@ -20,16 +20,17 @@ std::string default_png_name() {
 
 } // namespace
 
-caf::behavior renderer(caf::stateful_actor<renderer_state>* self,
-                       renderer_config cfg, caf::actor window,
-                       caf::actor parent) {
+renderer_actor::behavior_type
+renderer(renderer_actor::stateful_pointer<renderer_state> self,
+         renderer_config cfg, snapshot_source window,
+         render_event_sink parent) {
   auto& st = self->state;
   std::string err;
   st.screen = cfg.open ? cfg.open(err) : nullptr;
   if (!st.screen) {
     self->quit(caf::make_error(errc::surface_failed,
                                err.empty() ? "no surface to draw on" : err));
-    return {};
+    return renderer_actor::behavior_type::make_empty_behavior();
   }
   st.style = cfg.style;
   auto frame = std::chrono::duration_cast<caf::actor_clock::duration_type>(

@@ -13,6 +13,7 @@
 
 #include "actors/edges/surface.hpp"
 #include "actors/logic/chart.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/snapshot.hpp"
 #include "messages/status.hpp"
 
@@ -75,8 +76,9 @@ struct renderer_state {
 ///   and notices.
 /// A throw (a lost display, a failing driver) ends it with an error; its
 /// supervisor then starts a new one, which opens a new surface.
-caf::behavior renderer(caf::stateful_actor<renderer_state>* self,
-                       renderer_config cfg, caf::actor window,
-                       caf::actor parent);
+renderer_actor::behavior_type
+renderer(renderer_actor::stateful_pointer<renderer_state> self,
+         renderer_config cfg, snapshot_source window,
+         render_event_sink parent);
 
 } // namespace kscope

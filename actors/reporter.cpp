@@ -47,8 +47,9 @@ int final_code(const reporter_config& cfg, const reporter_state& st,
 
 } // namespace
 
-caf::behavior reporter(caf::stateful_actor<reporter_state>* self,
-                       reporter_config cfg, caf::actor waiter) {
+reporter_actor::behavior_type
+reporter(reporter_actor::stateful_pointer<reporter_state> self,
+         reporter_config cfg, caf::actor waiter) {
   auto& st = self->state;
   st.out = std::make_unique<status_line>(
     stdout, cfg.terminal && !cfg.chart_in_terminal, cfg.label);
@@ -71,7 +72,7 @@ caf::behavior reporter(caf::stateful_actor<reporter_state>* self,
           + " queued messages (at most " + cfg.flush_timeout
           + "; signal again to abort)");
     if (s.supervisor)
-      self->send(s.supervisor, stop_atom_v);
+      caf::anon_send(s.supervisor, stop_atom_v);
   };
   // Logs the viewer's broker state when it changes.
   auto watch_broker = [=](const viewer_status& x) {
@@ -100,7 +101,7 @@ caf::behavior reporter(caf::stateful_actor<reporter_state>* self,
       auto& s = self->state;
       s.supervisor = std::move(sup);
       if (s.stopping)
-        self->send(s.supervisor, stop_atom_v);
+        caf::anon_send(s.supervisor, stop_atom_v);
     },
     [=](publisher_status& x) {
       auto& s = self->state;
@@ -151,7 +152,7 @@ caf::behavior reporter(caf::stateful_actor<reporter_state>* self,
                  + (cfg.producer ? ": " + std::to_string(s.last_pub.queued)
                                      + " messages not delivered"
                                  : std::string{}));
-      self->send(s.waiter, done_atom_v, static_cast<int>(exit_aborted));
+      caf::anon_send(s.waiter, done_atom_v, static_cast<int>(exit_aborted));
     },
     [=](done_atom, caf::error& outcome) {
       auto& s = self->state;
@@ -162,7 +163,7 @@ caf::behavior reporter(caf::stateful_actor<reporter_state>* self,
         std::printf("%s\n", status_text(*s.last_view).c_str());
       std::fflush(stdout);
       auto code = final_code(cfg, s, outcome);
-      self->send(s.waiter, done_atom_v, code);
+      caf::anon_send(s.waiter, done_atom_v, code);
       self->quit();
     },
   };

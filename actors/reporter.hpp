@@ -13,6 +13,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/edges/status_line.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/snapshot.hpp"
 #include "messages/status.hpp"
 
@@ -72,7 +73,8 @@ struct reporter_state {
 /// - `(done_atom, caf::error)` from the supervisor: final lines, then
 ///   `(done_atom, int exit_code)` to `waiter`; quits.
 /// The supervisor it stops is set by `(caf::actor)` after spawning.
-caf::behavior reporter(caf::stateful_actor<reporter_state>* self,
-                       reporter_config cfg, caf::actor waiter);
+reporter_actor::behavior_type
+reporter(reporter_actor::stateful_pointer<reporter_state> self,
+         reporter_config cfg, caf::actor waiter);
 
 } // namespace kscope

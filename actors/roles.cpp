@@ -1,5 +1,6 @@
 #include "actors/roles.hpp"
 
+#include <caf/actor_cast.hpp>
 #include <caf/after.hpp>
 #include <caf/atom.hpp>
 #include <caf/event_based_actor.hpp>
@@ -18,7 +19,7 @@ std::vector<child_spec> role_children(const role_plan& plan,
   auto told = [hook](std::string name, auto spawn) {
     return [hook, name, spawn](caf::actor_system& home,
                                const std::vector<caf::actor>& up) {
-      caf::actor x = spawn(home, up);
+      auto x = caf::actor_cast<caf::actor>(spawn(home, up));
       if (hook)
         hook(name, x);
       return x;
@@ -39,7 +40,7 @@ std::vector<child_spec> role_children(const role_plan& plan,
            [half, sink](caf::actor_system& home,
                         const std::vector<caf::actor>&) {
              return home.spawn(publisher, half.producer, half.publisher,
-                               sink);
+                               caf::actor_cast<publisher_status_sink>(sink));
            }),
       restart_policy::permanent, false});
     if (half.source) {
@@ -57,7 +58,8 @@ std::vector<child_spec> role_children(const role_plan& plan,
         told("sampler",
              [half, seq](caf::actor_system& home,
                          const std::vector<caf::actor>& up) {
-               return home.spawn(sampler, half.sampler, seq, up.back());
+               return home.spawn(sampler, half.sampler, seq,
+                                 caf::actor_cast<publisher_actor>(up.back()));
              }),
         restart_policy::transient, half.ends_role});
     }
@@ -69,15 +71,17 @@ std::vector<child_spec> role_children(const role_plan& plan,
       told("window",
            [half, sink](caf::actor_system& home,
                         const std::vector<caf::actor>&) {
-             return home.spawn(window, half.window, caf::actor{}, sink);
+             return home.spawn(window, half.window, snapshot_sink{},
+                               caf::actor_cast<viewer_status_sink>(sink));
            }),
       restart_policy::permanent, false});
     children.push_back(child_spec{
       "consumer",
       told("consumer",
            [half](caf::actor_system& home, const std::vector<caf::actor>& up) {
-             return home.spawn<caf::detached>(consumer, half.consumer,
-                                              half.consumer_cfg, up.back());
+             return home.spawn<caf::detached>(
+               consumer, half.consumer, half.consumer_cfg,
+               caf::actor_cast<window_actor>(up.back()));
            }),
       restart_policy::permanent, false});
     if (half.renderer) {
@@ -87,8 +91,10 @@ std::vector<child_spec> role_children(const role_plan& plan,
         told("renderer",
              [half, sink, window_index](caf::actor_system& home,
                                         const std::vector<caf::actor>& up) {
-               return home.spawn<caf::detached>(renderer, *half.renderer,
-                                                up[window_index], sink);
+               return home.spawn<caf::detached>(
+                 renderer, *half.renderer,
+                 caf::actor_cast<snapshot_source>(up[window_index]),
+                 caf::actor_cast<render_event_sink>(sink));
              }),
         restart_policy::permanent, false});
     }
@@ -112,8 +118,9 @@ running_role::running_role(role_plan plan, reporter_config report) {
                                + std::chrono::seconds{5};
   reporter_ = sys_->spawn(reporter, std::move(report),
                           caf::actor{*self_});
-  supervisor_ = sys_->spawn(supervisor, role_children(plan, reporter_),
-                            plan.limits, reporter_);
+  auto sink = caf::actor_cast<caf::actor>(reporter_);
+  supervisor_ = sys_->spawn(supervisor, role_children(plan, sink),
+                            plan.limits, sink);
   (*self_)->send(reporter_, supervisor_);
 }
 

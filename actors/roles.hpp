@@ -111,7 +111,7 @@ private:
   caf::actor_system_config cfg_;
   std::unique_ptr<caf::actor_system> sys_;
   std::unique_ptr<caf::scoped_actor> self_;
-  caf::actor reporter_;
+  reporter_actor reporter_;
   caf::actor supervisor_;
   std::optional<int> code_;
 };

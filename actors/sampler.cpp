@@ -9,19 +9,20 @@
 
 namespace kscope {
 
-caf::behavior sampler(caf::stateful_actor<sampler_state>* self,
-                      sampler_config cfg,
-                      std::shared_ptr<sample_sequence> seq, caf::actor sink) {
+sampler_actor::behavior_type
+sampler(sampler_actor::stateful_pointer<sampler_state> self,
+        sampler_config cfg, std::shared_ptr<sample_sequence> seq,
+        publisher_actor sink) {
   self->state.meter.emplace(cfg.proc_root);
   // The first reading is the baseline; the first sample follows one interval
   // later.
   if (std::string err; !self->state.meter->measure(&err) && !err.empty()) {
     self->quit(caf::make_error(errc::sampling_failed, "sampler: " + err));
-    return {};
+    return sampler_actor::behavior_type::make_empty_behavior();
   }
   if (cfg.count != 0 && seq->last.load() >= cfg.count) {
     self->quit();
-    return {};
+    return sampler_actor::behavior_type::make_empty_behavior();
   }
   self->state.next_tick = self->clock().now() + cfg.interval;
   self->delayed_send(self, cfg.interval, tick_atom_v);

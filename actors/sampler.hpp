@@ -13,6 +13,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/logic/proc_stat.hpp"
+#include "messages/interfaces.hpp"
 #include "actors/edges/sample_outbox.hpp"
 
 namespace kscope {
@@ -54,8 +55,9 @@ struct sampler_state {
 /// - `stop_atom`: quit normally.
 /// - quits normally after `cfg.count` samples (if non-zero);
 /// - quits with `errc::sampling_failed` when /proc/stat cannot be read.
-caf::behavior sampler(caf::stateful_actor<sampler_state>* self,
-                      sampler_config cfg,
-                      std::shared_ptr<sample_sequence> seq, caf::actor sink);
+sampler_actor::behavior_type
+sampler(sampler_actor::stateful_pointer<sampler_state> self,
+        sampler_config cfg, std::shared_ptr<sample_sequence> seq,
+        publisher_actor sink);
 
 } // namespace kscope

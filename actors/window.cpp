@@ -39,9 +39,10 @@ double median_of(std::vector<double>& xs) {
   return *mid;
 }
 
-caf::behavior window(caf::stateful_actor<window_state>* self,
-                     window_actor_config cfg, caf::actor renderer,
-                     caf::actor status_sink) {
+window_actor::behavior_type
+window(window_actor::stateful_pointer<window_state> self,
+       window_actor_config cfg, snapshot_sink renderer,
+       viewer_status_sink status_sink) {
   self->state.series = std::make_unique<series_window>(cfg.window);
   self->state.renderer = std::move(renderer);
   self->state.rate_since = std::chrono::steady_clock::now();
@@ -113,7 +114,7 @@ caf::behavior window(caf::stateful_actor<window_state>* self,
     [=](subscribe_atom) {
       // A renderer (a new one after a restart) wants the pictures.
       self->state.renderer
-        = caf::actor_cast<caf::actor>(self->current_sender());
+        = caf::actor_cast<snapshot_sink>(self->current_sender());
     },
     [=](stop_atom) {
       if (cfg.csv)

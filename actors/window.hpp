@@ -13,6 +13,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/logic/series_window.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/sample.hpp"
 #include "messages/snapshot.hpp"
 #include "messages/status.hpp"
@@ -49,7 +50,7 @@ struct window_state {
   /// Bumped whenever the series change; copied into each snapshot.
   uint64_t revision = 0;
   /// Where snapshots go: the spawn argument, then whoever subscribed last.
-  caf::actor renderer;
+  snapshot_sink renderer;
 };
 
 /// Keeps the latest points per series and, every 1/fps seconds, sends an
@@ -61,9 +62,10 @@ struct window_state {
 /// - `subscribe_atom`: the sender gets the snapshots from now on (a
 ///   renderer, also one restarted by the supervisor).
 /// - `stop_atom`: flush the CSV file, send a last snapshot and status, quit.
-caf::behavior window(caf::stateful_actor<window_state>* self,
-                     window_actor_config cfg, caf::actor renderer,
-                     caf::actor status_sink);
+window_actor::behavior_type
+window(window_actor::stateful_pointer<window_state> self,
+       window_actor_config cfg, snapshot_sink renderer,
+       viewer_status_sink status_sink);
 
 /// Median of `xs` (reorders it); -1 when empty.
 double median_of(std::vector<double>& xs);

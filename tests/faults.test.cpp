@@ -325,7 +325,8 @@ TEST_CASE_FIXTURE(broker_fixture,
   caf::scoped_actor self{role.sys, true};
   publisher_config pcfg;
   pcfg.outbox = role.outbox;
-  auto dead = role.sys.spawn(publisher, role.producer, pcfg, caf::actor{});
+  auto dead = role.sys.spawn(publisher, role.producer, pcfg,
+                             publisher_status_sink{});
   self->monitor(dead);
   caf::anon_send_exit(dead, caf::exit_reason::kill);
   self->receive([](caf::down_msg&) {});
@@ -337,8 +338,9 @@ TEST_CASE_FIXTURE(broker_fixture,
   role.outbox->push(x);
   self->send(dead, outbox_atom_v);
   CHECK(role.outbox->size() == 1);
-  auto successor = role.sys.spawn(publisher, role.producer, pcfg,
-                                  caf::actor{self});
+  auto successor = role.sys.spawn(
+    publisher, role.producer, pcfg,
+    caf::actor_cast<publisher_status_sink>(self));
   self->send(successor, stop_atom_v);
   bool final = false;
   while (!final)
@@ -369,7 +371,8 @@ struct sampler_restart_fixture : test::actor_fixture {
     children.push_back(child_spec{
       "sampler",
       [=](caf::actor_system& home, const std::vector<caf::actor>&) {
-        *latest = home.spawn(kscope::sampler, scfg, seq, sink);
+        *latest = caf::actor_cast<caf::actor>(home.spawn(
+          kscope::sampler, scfg, seq, caf::actor_cast<publisher_actor>(sink)));
         return *latest;
       },
       restart_policy::transient, false});
@@ -511,7 +514,8 @@ TEST_CASE_FIXTURE(broker_fixture,
   caf::scoped_actor self{role.sys, true};
   publisher_config pcfg;
   pcfg.format = wire_format::influx;
-  auto pub = role.sys.spawn(publisher, role.producer, pcfg, caf::actor{self});
+  auto pub = role.sys.spawn(publisher, role.producer, pcfg,
+                            caf::actor_cast<publisher_status_sink>(self));
   sample x;
   x.host = "many-cores";
   x.seq = 1;

@@ -108,7 +108,9 @@ struct renderer_fixture : test::actor_fixture {
     cfg.png_name = [] { return std::string{"shot.png"}; };
     auto win = collector(window_inbox);
     auto parent = collector(parent_inbox);
-    rend = sys.spawn(renderer, cfg, win, parent);
+    rend = caf::actor_cast<caf::actor>(
+      sys.spawn(renderer, cfg, caf::actor_cast<snapshot_source>(win),
+                caf::actor_cast<render_event_sink>(parent)));
     cleanup = {rend, win, parent};
     sched.run();
   }
@@ -218,7 +220,9 @@ TEST_CASE("a renderer that cannot open its surface ends the role with its "
   auto inbox = std::make_shared<std::vector<caf::message>>();
   auto win = fx.collector(inbox);
   fx.cleanup = {win};
-  auto rend = fx.sys.spawn(renderer, cfg, win, caf::actor{});
+  auto rend = fx.sys.spawn(renderer, cfg,
+                           caf::actor_cast<snapshot_source>(win),
+                           render_event_sink{});
   caf::error reason;
   rend->attach_functor([&](const caf::error& x) { reason = x; });
   fx.sched.run();

@@ -54,7 +54,9 @@ struct sampler_fixture : test::actor_fixture {
     cfg.proc_root = proc.root;
     cfg.host = "fixture";
     cfg.count = count;
-    auto result = sys.spawn(kscope::sampler, cfg, seq, collector(inbox));
+    auto result = caf::actor_cast<caf::actor>(sys.spawn(
+      kscope::sampler, cfg, seq,
+      caf::actor_cast<publisher_actor>(collector(inbox))));
     cleanup.push_back(result);
     sched.run();
     return result;
@@ -145,7 +147,8 @@ TEST_CASE_FIXTURE(sampler_fixture,
   sampler_config cfg;
   cfg.proc_root = root;
   caf::error reason;
-  auto s = sys.spawn(kscope::sampler, cfg, seq, collector(inbox));
+  auto s = sys.spawn(kscope::sampler, cfg, seq,
+                     caf::actor_cast<publisher_actor>(collector(inbox)));
   s->attach_functor([&](const caf::error& x) { reason = x; });
   sched.run();
   REQUIRE(reason);
