@@ -64,6 +64,8 @@ struct view_options {
   /// Type, smoothing, title, labels, colours and span of the chart.
   chart_style style;
   millis expire{60000};
+  /// Samples stamped further than this from this clock are clock-skewed.
+  millis max_skew{300000};
   std::string snapshot;
   uint64_t count = 0;
   std::optional<millis> duration;

@@ -126,6 +126,8 @@ std::optional<int> prepare_viewer(const view_options& opts,
   plan.window.window.expire_ns = static_cast<int64_t>(opts.expire.count())
                                  * 1000000;
   plan.window.fps = opts.fps;
+  plan.window.max_skew_ns = static_cast<int64_t>(opts.max_skew.count())
+                            * 1000000;
   if (!opts.csv.empty()) {
     auto* file = std::fopen(opts.csv.c_str(), "a");
     if (file == nullptr) {

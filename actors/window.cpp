@@ -45,7 +45,7 @@ window(window_actor::stateful_pointer<window_state> self,
        viewer_status_sink status_sink) {
   self->state.series = std::make_unique<series_window>(cfg.window);
   self->state.renderer = std::move(renderer);
-  self->state.rate_since = std::chrono::steady_clock::now();
+  self->state.rate_since = self->clock().now();
   auto frame = std::chrono::duration_cast<std::chrono::milliseconds>(
     std::chrono::duration<double>(1.0 / std::max(cfg.fps, 0.1)));
   auto emit = [=] {
@@ -69,8 +69,17 @@ window(window_actor::stateful_pointer<window_state> self,
     [=](const sample& x) {
       auto& st = self->state;
       auto now = wall_clock_ns();
+      // The time axis belongs to this clock: a sample stamped far from it
+      // (a producer's clock off by years, a replay of old data) would
+      // stretch the axis until every live series is one pixel wide.
+      if (x.ts_ns != 0 && cfg.max_skew_ns > 0
+          && (x.ts_ns < now - cfg.max_skew_ns
+              || x.ts_ns > now + cfg.max_skew_ns)) {
+        ++st.status.skewed;
+        return;
+      }
       if (!st.series->add(x.host, x, now)) {
-        ++st.refused;
+        ++st.status.refused;
         return;
       }
       ++st.status.received;
@@ -92,7 +101,7 @@ window(window_actor::stateful_pointer<window_state> self,
     },
     [=](tick_atom) {
       auto& st = self->state;
-      auto now = std::chrono::steady_clock::now();
+      auto now = self->clock().now();
       double elapsed = std::chrono::duration<double>(now - st.rate_since)
                          .count();
       if (elapsed >= 1.0) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -34,6 +35,10 @@ struct window_actor_config {
   /// only keeps a median and maximum per second). Runs in the window actor:
   /// it must be cheap, and must not touch the window.
   std::function<void(const sample&, int64_t)> on_sample;
+  /// Samples stamped further than this from this machine's clock (past or
+  /// future) are counted as clock-skewed and left out of the chart and the
+  /// latency; 0 takes every time.
+  int64_t max_skew_ns = 300'000'000'000;
 };
 
 struct window_state {
@@ -44,9 +49,7 @@ struct window_state {
   std::vector<double> latencies;
   /// Samples counted for the rate since rate_since.
   uint64_t rate_count = 0;
-  std::chrono::steady_clock::time_point rate_since;
-  /// Samples refused because max_series were held.
-  uint64_t refused = 0;
+  caf::actor_clock::time_point rate_since;
   /// Bumped whenever the series change; copied into each snapshot.
   uint64_t revision = 0;
   /// Where snapshots go: the spawn argument, then whoever subscribed last.

@@ -110,6 +110,10 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
   typed(cmd, "--expire", opts.expire, parse_duration, duration_hint,
         "Drop a series that sent nothing for this long")
     ->default_str("60s");
+  typed(cmd, "--max-skew", opts.max_skew, parse_duration, duration_hint,
+        "Leave out (and count) samples stamped further than this from "
+        "this machine's clock")
+    ->default_str("5m");
   cmd.add_option("--snapshot", opts.snapshot,
                  "Render the chart to this PNG file and exit (after --count "
                  "or --duration, default 10s)");

@@ -65,6 +65,10 @@ struct viewer_status {
   uint64_t received = 0;
   /// Valid samples per second over the last second.
   double rate = 0;
+  /// Valid samples left out: for a new series beyond the window's series
+  /// cap, or stamped too far from this machine's clock.
+  uint64_t refused = 0;
+  uint64_t skewed = 0;
   /// Payloads that did not decode, by decode_error (index 0 unused).
   std::array<uint64_t, decode_error_count> malformed{};
   /// Sample timestamp to the moment the window took it, in milliseconds:
@@ -77,7 +81,8 @@ struct viewer_status {
   bool paused = false;
 
   bool operator==(const viewer_status& y) const {
-    return received == y.received && rate == y.rate
+    return received == y.received && rate == y.rate && refused == y.refused
+           && skewed == y.skewed
            && malformed == y.malformed && latency_ms == y.latency_ms
            && latency_max_ms == y.latency_max_ms && state == y.state
            && last_error == y.last_error && paused == y.paused;
@@ -98,7 +103,7 @@ struct viewer_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
   return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
-           x.malformed, x.latency_ms, x.latency_max_ms, x.state, x.last_error,
+           x.refused, x.skewed, x.malformed, x.latency_ms, x.latency_max_ms, x.state, x.last_error,
            x.paused);
 }
 

@@ -534,6 +534,10 @@ std::string status_text(const viewer_status& x) {
   }
   if (!kinds.empty())
     out += " (" + kinds + ')';
+  if (x.refused > 0)
+    out += "  refused " + std::to_string(x.refused) + " (series cap)";
+  if (x.skewed > 0)
+    out += "  clock-skewed " + std::to_string(x.skewed);
   if (x.latency_ms >= 0) {
     out += "  latency " + format_one_decimal(x.latency_ms) + " ms";
     if (x.latency_max_ms >= 0)

@@ -1,0 +1,95 @@
+// The window actor on CAF's deterministic scheduler: what it counts, what
+// it leaves out of the chart, what its status says.
+
+#include <doctest/doctest.h>
+
+#include "actors/logic/chart.hpp"
+#include "actors/logic/clock.hpp"
+#include "actors/window.hpp"
+#include "tests/support/actor_fixture.hpp"
+
+using namespace kscope;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct window_fixture : test::actor_fixture {
+  std::shared_ptr<std::vector<caf::message>> statuses
+    = std::make_shared<std::vector<caf::message>>();
+  std::shared_ptr<std::vector<caf::message>> pictures
+    = std::make_shared<std::vector<caf::message>>();
+  caf::actor win;
+
+  explicit window_fixture(size_t max_series = 64) {
+    window_actor_config cfg;
+    cfg.fps = 10;
+    cfg.window.max_series = max_series;
+    auto sink = collector(statuses);
+    auto draw = collector(pictures);
+    win = caf::actor_cast<caf::actor>(
+      sys.spawn(window, cfg, caf::actor_cast<snapshot_sink>(draw),
+                caf::actor_cast<viewer_status_sink>(sink)));
+    cleanup = {win, sink, draw};
+    sched.run();
+  }
+
+  void send(const std::string& host, int64_t ts_ns) {
+    sample x;
+    x.host = host;
+    x.seq = 1;
+    x.ts_ns = ts_ns;
+    x.cpu = 50;
+    caf::anon_send(win, x);
+    sched.run();
+  }
+
+  /// Lets a second pass (rates and latencies are per second), then returns
+  /// the last status and snapshot.
+  std::pair<viewer_status, snapshot> after_a_second() {
+    for (int i = 0; i < 11; ++i) {
+      sched.advance_time(100ms);
+      sched.run();
+    }
+    REQUIRE(!statuses->empty());
+    REQUIRE(!pictures->empty());
+    return {statuses->back().get_as<viewer_status>(0),
+            pictures->back().get_as<snapshot>(0)};
+  }
+};
+
+constexpr int64_t hour_ns = 3'600'000'000'000;
+
+} // namespace
+
+TEST_CASE_FIXTURE(window_fixture,
+                  "samples stamped far from this clock are counted as "
+                  "clock-skewed and move neither the axis nor the latency") {
+  auto now = wall_clock_ns();
+  send("live", now);
+  send("past", 1'000'000'000); // 1970
+  send("future", now + hour_ns);
+  send("live", now + 1'000'000);
+  auto [status, picture] = after_a_second();
+  CHECK(status.received == 2);
+  CHECK(status.skewed == 2);
+  REQUIRE(picture.series.size() == 1);
+  CHECK(picture.series[0].name == "live");
+  // Latency: sample time to the window, well under a minute here.
+  CHECK(status.latency_max_ms >= 0);
+  CHECK(status.latency_max_ms < 60'000);
+  CHECK(status_text(status).find("clock-skewed 2") != std::string::npos);
+}
+
+TEST_CASE("samples of series beyond the cap are refused and counted in the "
+          "status") {
+  window_fixture fx{2};
+  auto now = wall_clock_ns();
+  for (auto host : {"a", "b", "c", "d", "a"})
+    fx.send(host, now);
+  auto [status, picture] = fx.after_a_second();
+  CHECK(status.received == 3);
+  CHECK(status.refused == 2);
+  CHECK(picture.series.size() == 2);
+  CHECK(status_text(status).find("refused 2 (series cap)")
+        != std::string::npos);
+}
