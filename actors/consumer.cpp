@@ -91,15 +91,20 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
   return {
     [=](tick_atom) {
       auto& st = self->state;
+      // One message per poll, holding every sample of it: the hop to the
+      // window is paid per batch, and a batch of one goes at once.
+      std::vector<sample> batch;
       st.kafka->poll(cfg.poll_timeout_ms, cfg.batch,
                      [&](const kafka_record& rec) {
                        sample x;
                        auto err = to_sample(rec, x);
                        if (err == decode_error::none)
-                         self->send(sink, std::move(x));
+                         batch.push_back(std::move(x));
                        else
                          ++st.status.malformed[static_cast<size_t>(err)];
                      });
+      if (!batch.empty())
+        self->send(sink, std::move(batch));
       auto now = std::chrono::steady_clock::now();
       if (st.kafka->health().state == broker_state::down
           && now >= st.next_probe) {

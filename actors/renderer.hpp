@@ -28,9 +28,11 @@ using surface_factory
 struct renderer_config {
   surface_factory open;
   chart_style style;
-  /// Most frames per second; keys are read at least every input_interval.
+  /// Most frames per second; keys are read every frame, and at least every
+  /// input_interval (below 5 fps: keys within 200 ms, and no more wake-ups
+  /// than that).
   double fps = 10;
-  std::chrono::milliseconds input_interval{100};
+  std::chrono::milliseconds input_interval{200};
   /// --snapshot: on `stop_atom` the last frame is written to this PNG.
   std::string snapshot_path;
   /// Names the PNG the `s` key writes; default kscope-YYYYmmdd-HHMMSS.png.

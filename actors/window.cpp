@@ -64,34 +64,41 @@ window(window_actor::stateful_pointer<window_state> self,
     snap.revision = st.revision;
     self->send(st.renderer, std::move(snap));
   };
+  // Takes one valid sample: counted and recorded whatever happens next,
+  // then drawn unless its series is over the cap or its time is off.
+  auto take = [=](const sample& x) {
+    auto& st = self->state;
+    auto now = wall_clock_ns();
+    ++st.status.received;
+    ++st.rate_count;
+    if (cfg.csv)
+      std::fprintf(cfg.csv.get(), "%s,%" PRIu64 ",%" PRId64 ",%.17g\n",
+                   csv_field(x.host).c_str(), x.seq, x.ts_ns, x.cpu);
+    if (cfg.on_sample)
+      cfg.on_sample(x, now);
+    // The time axis belongs to this clock: a sample stamped far from it
+    // (a producer's clock off by years, a replay of old data) would
+    // stretch the axis until every live series is one pixel wide.
+    if (x.ts_ns != 0 && cfg.max_skew_ns > 0
+        && (x.ts_ns < now - cfg.max_skew_ns
+            || x.ts_ns > now + cfg.max_skew_ns)) {
+      ++st.status.skewed;
+      return;
+    }
+    if (!st.series->add(x.host, x, now)) {
+      ++st.status.refused;
+      return;
+    }
+    ++st.revision;
+    if (x.ts_ns > 0)
+      st.latencies.push_back(static_cast<double>(now - x.ts_ns) / 1e6);
+  };
   self->delayed_send(self, frame, tick_atom_v);
   return {
-    [=](const sample& x) {
-      auto& st = self->state;
-      auto now = wall_clock_ns();
-      // The time axis belongs to this clock: a sample stamped far from it
-      // (a producer's clock off by years, a replay of old data) would
-      // stretch the axis until every live series is one pixel wide.
-      if (x.ts_ns != 0 && cfg.max_skew_ns > 0
-          && (x.ts_ns < now - cfg.max_skew_ns
-              || x.ts_ns > now + cfg.max_skew_ns)) {
-        ++st.status.skewed;
-        return;
-      }
-      if (!st.series->add(x.host, x, now)) {
-        ++st.status.refused;
-        return;
-      }
-      ++st.status.received;
-      ++st.revision;
-      ++st.rate_count;
-      if (x.ts_ns > 0)
-        st.latencies.push_back(static_cast<double>(now - x.ts_ns) / 1e6);
-      if (cfg.csv)
-        std::fprintf(cfg.csv.get(), "%s,%" PRIu64 ",%" PRId64 ",%.17g\n",
-                     csv_field(x.host).c_str(), x.seq, x.ts_ns, x.cpu);
-      if (cfg.on_sample)
-        cfg.on_sample(x, now);
+    [=](const sample& x) { take(x); },
+    [=](const std::vector<sample>& xs) {
+      for (const auto& x : xs)
+        take(x);
     },
     [=](const consumer_status& x) {
       auto& st = self->state;

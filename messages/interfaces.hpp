@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
@@ -50,10 +51,13 @@ using publisher_actor
 using consumer_actor
   = caf::typed_actor<caf::reacts_to<tick_atom>, caf::reacts_to<stop_atom>>;
 
-/// The window: samples and the consumer's status in, its timer, a renderer
+/// The window: samples (one or a poll's batch) and the consumer's status
+/// in, its timer, a renderer
 /// subscribing, an orderly stop.
 using window_actor
-  = caf::typed_actor<caf::reacts_to<sample>, caf::reacts_to<consumer_status>,
+  = caf::typed_actor<caf::reacts_to<sample>,
+                     caf::reacts_to<std::vector<sample>>,
+                     caf::reacts_to<consumer_status>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<subscribe_atom>,
                      caf::reacts_to<stop_atom>>;
 

@@ -65,8 +65,9 @@ struct viewer_status {
   uint64_t received = 0;
   /// Valid samples per second over the last second.
   double rate = 0;
-  /// Valid samples left out: for a new series beyond the window's series
-  /// cap, or stamped too far from this machine's clock.
+  /// Of the valid samples received, those left out of the chart: for a new
+  /// series beyond the window's series cap, or stamped too far from this
+  /// machine's clock. Both are still written to --csv.
   uint64_t refused = 0;
   uint64_t skewed = 0;
   /// Payloads that did not decode, by decode_error (index 0 unused).

@@ -7,6 +7,8 @@
 #include <caf/atom.hpp>
 #include <caf/type_id.hpp>
 
+#include <vector>
+
 #include "messages/errors.hpp"
 #include "messages/sample.hpp"
 #include "messages/snapshot.hpp"
@@ -15,6 +17,7 @@
 CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(kscope, (kscope::sample))
+  CAF_ADD_TYPE_ID(kscope, (std::vector<kscope::sample>))
   CAF_ADD_TYPE_ID(kscope, (kscope::publisher_status))
   CAF_ADD_TYPE_ID(kscope, (kscope::consumer_status))
   CAF_ADD_TYPE_ID(kscope, (kscope::snapshot))
