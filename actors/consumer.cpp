@@ -47,6 +47,39 @@ size_t utf8_sequence_length(std::string_view s) {
 
 } // namespace
 
+namespace {
+
+/// The code point of a valid UTF-8 sequence of `len` bytes.
+char32_t code_point(std::string_view seq, size_t len) {
+  auto b = [&](size_t i) { return static_cast<char32_t>(
+                             static_cast<unsigned char>(seq[i])); };
+  switch (len) {
+    case 1:
+      return b(0);
+    case 2:
+      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+    case 3:
+      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+    default:
+      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12)
+             | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+  }
+}
+
+/// Control and format characters that can move the cursor, reorder or hide
+/// text: C0 and C1 controls, DEL, soft hyphen, bidi marks, embeddings,
+/// overrides and isolates, zero-width characters, line and paragraph
+/// separators, the byte order mark, annotation and tag characters.
+bool hides_or_reorders(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x61C
+         || c == 0x180E || (c >= 0x200B && c <= 0x200F)
+         || (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F)
+         || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB)
+         || (c >= 0xE0000 && c <= 0xE007F);
+}
+
+} // namespace
+
 void sanitize_series_name(std::string& name) {
   if (name.size() > max_host_size)
     name.resize(max_host_size);
@@ -55,10 +88,11 @@ void sanitize_series_name(std::string& name) {
   std::string_view rest{name};
   while (!rest.empty()) {
     auto len = utf8_sequence_length(rest);
-    auto c = static_cast<unsigned char>(rest.front());
-    if (len == 0 || (len == 1 && (c < 0x20 || c == 0x7F))) {
+    if (len == 0 || hides_or_reorders(code_point(rest, len))) {
       result += '?';
       rest.remove_prefix(1);
+      if (len > 0)
+        rest.remove_prefix(len - 1);
     } else {
       result.append(rest.data(), len);
       rest.remove_prefix(len);

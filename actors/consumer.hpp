@@ -59,8 +59,9 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
 decode_error to_sample(const kafka_record& rec, sample& out);
 
 /// Makes a series name from a payload or a key safe to draw, log and write
-/// to CSV: control characters and invalid UTF-8 become '?', and it is cut
-/// to max_host_size bytes.
+/// to CSV: control characters (C0, C1, DEL), format characters that reorder
+/// or hide text (bidi overrides and isolates, zero-width characters) and
+/// invalid UTF-8 become '?', and it is cut to max_host_size bytes.
 void sanitize_series_name(std::string& name);
 
 } // namespace kscope

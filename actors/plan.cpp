@@ -1,5 +1,6 @@
 #include "actors/plan.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -102,7 +103,12 @@ std::optional<int> prepare_viewer(const view_options& opts,
   consumer_settings settings;
   if (!kafka.brokers.empty())
     settings.brokers = kafka.brokers;
-  settings.topics = opts.topics;
+  // A topic named twice is read once (librdkafka would read neither).
+  settings.topics.clear();
+  for (const auto& topic : opts.topics)
+    if (std::find(settings.topics.begin(), settings.topics.end(), topic)
+        == settings.topics.end())
+      settings.topics.push_back(topic);
   settings.group = opts.group;
   settings.start = opts.offset;
   settings.properties = kafka.properties;

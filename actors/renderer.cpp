@@ -48,6 +48,9 @@ renderer(renderer_actor::stateful_pointer<renderer_state> self,
     if (s.latest.now_ns == 0)
       return; // Nothing to show yet.
     auto now = self->clock().now();
+    auto notice = now < s.notice_until ? s.notice : std::string{};
+    if (s.latest.status.notice != notice)
+      s.latest.status.notice = std::move(notice);
     bool changed = forced || s.dirty || s.screen->resized()
                    || s.latest.revision != s.drawn_revision
                    || s.latest.status != s.drawn_status
@@ -70,7 +73,10 @@ renderer(renderer_actor::stateful_pointer<renderer_state> self,
   auto save = [=](const std::string& path) {
     auto& s = self->state;
     std::string why;
-    if (s.screen->save_png(s.latest, s.style, path, why))
+    bool ok = s.screen->save_png(s.latest, s.style, path, why);
+    s.notice = ok ? "saved " + path : why;
+    s.notice_until = self->clock().now() + std::chrono::seconds{5};
+    if (ok)
       tell(render_event_kind::png_saved, path);
     else
       tell(render_event_kind::png_failed, why);
@@ -81,6 +87,7 @@ renderer(renderer_actor::stateful_pointer<renderer_state> self,
     [=](snapshot& x) {
       auto& s = self->state;
       if (s.paused) {
+        x.status.notice = std::move(s.latest.status.notice);
         s.latest.status = std::move(x.status);
         s.latest.status.paused = true;
       } else {

@@ -58,6 +58,9 @@ struct renderer_state {
   caf::actor_clock::time_point next_frame;
   /// Frames drawn so far.
   uint64_t frames = 0;
+  /// Shown in the status line until notice_until.
+  std::string notice;
+  caf::actor_clock::time_point notice_until;
 };
 
 /// Owns the drawing surface (SFML window, offscreen texture or terminal)
@@ -75,7 +78,9 @@ struct renderer_state {
 ///   chart type and smoothing, `q`/Escape/closing asks to quit.
 /// - `stop_atom`: with snapshot_path, write the last picture there; quit.
 /// - to `parent`: `render_event` for a quit asked, a PNG saved or failed,
-///   and notices.
+///   and notices. A saved or failed PNG is also said in the chart's status
+///   line for 5 s (where the terminal chart owns the screen, the only place
+///   a user sees it at once).
 /// A throw (a lost display, a failing driver) ends it with an error; its
 /// supervisor then starts a new one, which opens a new surface.
 renderer_actor::behavior_type

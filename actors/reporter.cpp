@@ -74,6 +74,11 @@ reporter(reporter_actor::stateful_pointer<reporter_state> self,
     if (s.supervisor)
       caf::anon_send(s.supervisor, stop_atom_v);
   };
+  // Stdout gone (`kscope produce | head -1`): an orderly stop, like SIGTERM.
+  auto check_output = [=] {
+    if (self->state.out->closed())
+      stop("stdout closed");
+  };
   // Logs the viewer's broker state when it changes.
   auto watch_broker = [=](const viewer_status& x) {
     auto& s = self->state;
@@ -108,6 +113,7 @@ reporter(reporter_actor::stateful_pointer<reporter_state> self,
       s.last_pub = x;
       if (!cfg.chart_in_terminal)
         s.out->update(x);
+      check_output();
     },
     [=](viewer_status& x) {
       auto& s = self->state;
@@ -116,6 +122,7 @@ reporter(reporter_actor::stateful_pointer<reporter_state> self,
       if (cfg.log_every.count() > 0 && now >= s.next_log) {
         s.out->log(status_text(x));
         s.next_log = now + cfg.log_every;
+        check_output();
       }
       if (cfg.view_count > 0 && x.received >= cfg.view_count)
         stop("done");

@@ -17,6 +17,7 @@ namespace {
 using namespace cli;
 
 const char* duration_hint = "a duration like 500ms, 0.5s or 2m";
+const auto whole_number = number_in<uint64_t>(0, UINT64_MAX);
 
 /// -b, -X and, unless the subcommand binds its own, -t.
 void add_kafka_options(CLI::App& cmd, kafka_options& opts,
@@ -30,7 +31,8 @@ void add_kafka_options(CLI::App& cmd, kafka_options& opts,
         "", "Bootstrap broker(s), host:port[,host:port...] (default: "
               + default_brokers + ")");
   if (topic)
-    cmd.add_option("-t,--topic", opts.topic, "Topic")->capture_default_str();
+    typed(cmd, "-t,--topic", opts.topic, topic_name, "", "Topic")
+      ->default_str("test-topic");
   typed_list(cmd, "-X", opts.properties, split_property, "key=value",
              "librdkafka property key=value (repeatable), e.g. "
              "-X security.protocol=SASL_SSL")
@@ -56,12 +58,15 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
         "Wire format: seed (the original 2-byte integer), json, influx "
         "(Telegraf's cpu line protocol)")
     ->default_str("json");
-  cmd.add_option("-c,--count", opts.count,
-                 "Stop after N samples; exit 0 only if all were delivered")
-    ->check(CLI::NonNegativeNumber);
-  cmd.add_option("--host", opts.host,
-                 "Host name stamped on samples and used as the Kafka key "
-                 "(default: this machine's)");
+  typed(cmd, "-c,--count", opts.count, whole_number, "a whole number >= 0",
+        "Stop after N samples; exit 0 only if all were delivered");
+  typed(cmd, "--host", opts.host,
+        [](const std::string& text) {
+          return text.empty() ? std::nullopt : std::optional{text};
+        },
+        "1 to 255 bytes of UTF-8 without control characters",
+        "Host name stamped on samples and used as the Kafka key (default: "
+        "this machine's)");
   typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
         duration_hint, "Longest wait for queued messages on shutdown")
     ->default_str("10s");
@@ -118,9 +123,8 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
                  "Render the chart to this PNG file and exit (after --count "
                  "or --duration, default 10s)");
   if (with_count)
-    cmd.add_option("--count", opts.count,
-                   "Stop after receiving N samples (exit 1 if fewer arrive)")
-      ->check(CLI::NonNegativeNumber);
+    typed(cmd, "--count", opts.count, whole_number, "a whole number >= 0",
+          "Stop after receiving N samples (exit 1 if fewer arrive)");
   typed(cmd, "--duration", opts.duration,
         [](const std::string& text) -> std::optional<std::optional<millis>> {
           if (auto x = parse_duration(text))
@@ -173,9 +177,9 @@ std::variant<command_line, int> parse_command_line(int argc,
 
   auto* broker_cmd = app.add_subcommand(
     "broker", "Run the embedded Kafka broker for split nodes on one machine");
-  broker_cmd->add_option("--topic", cl.broker.topics,
-                         "Topic(s) to create up front (repeatable)")
-    ->capture_default_str();
+  typed_list(*broker_cmd, "--topic", cl.broker.topics, topic_name, "",
+             "Topic(s) to create up front (repeatable)")
+    ->default_str("test-topic");
   broker_cmd->add_option("--partitions", cl.broker.partitions,
                          "Partitions of each topic created up front")
     ->capture_default_str()
@@ -191,8 +195,9 @@ std::variant<command_line, int> parse_command_line(int argc,
     "view", "Consume samples from Kafka and draw the live chart (a window, "
             "or the terminal when there is no display)");
   add_kafka_options(*view_cmd, cl.view_kafka, "localhost:9092", false);
-  view_cmd->add_option("-t,--topic", cl.view.topics, "Topic(s) (repeatable)")
-    ->capture_default_str();
+  typed_list(*view_cmd, "-t,--topic", cl.view.topics, topic_name, "",
+             "Topic(s) (repeatable; a topic named twice is read once)")
+    ->default_str("test-topic");
   view_cmd->add_option("-G,--group", cl.view.group,
                        "Join this consumer group (default: no group, every "
                        "partition read directly)");
@@ -224,6 +229,10 @@ std::variant<command_line, int> parse_command_line(int argc,
              "and consumer on the same broker (embedded unless -b)");
   add_bench_options(*bench_cmd, cl.bench);
 
+  if (auto why = config_problem(argc, argv); !why.empty()) {
+    err << "kscope: error: " << why << '\n';
+    return exit_usage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -234,7 +243,7 @@ std::variant<command_line, int> parse_command_line(int argc,
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
     // What CLI11 quotes may come from a config file of any bytes.
-    err << "kscope: error: " << excerpt(e.what(), 200)
+    err << "kscope: error: " << explain(e, argc, argv)
         << " (see kscope --help)\n";
     return exit_usage;
   }

@@ -28,8 +28,12 @@ void install_signal_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal or SSH session (SIGHUP) stops like Ctrl-C; a closed
+  // pipe on stdout is a write error the reporter handles, not a signal
+  // that kills the process with samples still queued.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaction(sig, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
 }
 
 /// Runs a prepared role until it ends. The first signal is an orderly stop

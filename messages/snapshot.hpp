@@ -80,13 +80,17 @@ struct viewer_status {
   std::string last_error;
   /// True while the user has paused the display.
   bool paused = false;
+  /// A few seconds' word from the renderer on the chart itself ("saved
+  /// kscope-....png", why a PNG could not be saved); empty otherwise.
+  std::string notice;
 
   bool operator==(const viewer_status& y) const {
     return received == y.received && rate == y.rate && refused == y.refused
            && skewed == y.skewed
            && malformed == y.malformed && latency_ms == y.latency_ms
            && latency_max_ms == y.latency_max_ms && state == y.state
-           && last_error == y.last_error && paused == y.paused;
+           && last_error == y.last_error && paused == y.paused
+           && notice == y.notice;
   }
 
   bool operator!=(const viewer_status& y) const {
@@ -104,8 +108,8 @@ struct viewer_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
   return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
-           x.refused, x.skewed, x.malformed, x.latency_ms, x.latency_max_ms, x.state, x.last_error,
-           x.paused);
+           x.refused, x.skewed, x.malformed, x.latency_ms,
+           x.latency_max_ms, x.state, x.last_error, x.paused, x.notice);
 }
 
 /// An immutable picture of the window at one moment: all the renderer

@@ -490,6 +490,12 @@ TEST_CASE("the readout line shows now, min, max and avg with one decimal") {
   CHECK(readout_line(make_series("db-2", {})) == "db-2  no data");
 }
 
+TEST_CASE("a value that rounds to zero reads 0.0, never -0.0") {
+  auto s = make_series("idle", {{t0, 0}});
+  s.stats = {-0.01, -0.04, 0.02, -0.001};
+  CHECK(readout_line(s) == "idle  now 0.0%  min 0.0%  max 0.0%  avg 0.0%");
+}
+
 TEST_CASE("the status line shows rate, counts, latency and the broker") {
   viewer_status st;
   st.rate = 12;

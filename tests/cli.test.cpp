@@ -146,10 +146,63 @@ TEST_CASE("a malformed or unreadable config file exits 2 with one line "
   auto unknown_section = config_file("[produse]\ninterval = \"1s\"\n");
   check_usage_error({"--config", unknown_key, "produce"}, "no-such-option");
   check_usage_error({"--config", garbage, "produce"},
-                    "INI was not able to parse");
+                    "line 1: control character \\x00");
   check_usage_error({"--config", bad_value, "view"}, "--fps");
   check_usage_error({"--config", unknown_section, "produce"}, "produse");
   check_usage_error({"--config", "/tmp", "produce"}, "/tmp");
   for (auto& path : {unknown_key, garbage, bad_value, unknown_section})
+    std::remove(path.c_str());
+}
+
+TEST_CASE("a config file's bytes never reach the terminal raw: errors quote "
+          "a short escaped excerpt and name the line") {
+  auto escapes = config_file("[produce]\ninterval = \"1s\"\n"
+                             "host = \"\x1b[2J\x1b]0;pwned\x07\"\n");
+  check_usage_error({"--config", escapes, "produce"}, "line 3");
+  check_usage_error({"--config", "/bin/ls", "produce"},
+                    "line 1: control character");
+  for (auto path : {escapes.c_str(), "/bin/ls"}) {
+    auto res = test::run({test::kscope_binary(), "--config", path,
+                          "produce"},
+                         10s);
+    INFO(res.output);
+    for (unsigned char c : res.output)
+      CHECK((c >= 0x20 || c == '\n'));
+    CHECK(res.output.size() < 400);
+  }
+  std::remove(escapes.c_str());
+}
+
+TEST_CASE("empty and illegal names are refused, not replaced by defaults") {
+  struct row {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  std::vector<row> rows{
+    {{"produce", "-b", ""}, "invalid -b '': no broker given"},
+    {{"view", "-b", ""}, "invalid -b ''"},
+    {{"produce", "--host", ""}, "invalid --host ''"},
+    {{"produce", "-t", ""}, "invalid -t ''"},
+    {{"produce", "-t", "a b/c"}, "invalid -t 'a b/c'"},
+    {{"view", "-t", "ok", "-t", ".."}, "invalid -t '..'"},
+    {{"broker", "--topic", "x$y"}, "invalid -t 'x$y'"},
+    {{"run", "-t", std::string(250, 'a')}, "1 to 249 characters"},
+  };
+  for (auto& r : rows)
+    check_usage_error(r.args, r.says);
+}
+
+TEST_CASE("errors CLI11 words cryptically get a clear line") {
+  auto bogus_key = config_file("[produce]\nbogus_key = 1\n");
+  auto no_section = config_file("[nosuch]\nx = 1\n");
+  check_usage_error({"--config", bogus_key, "produce"},
+                    "unknown key 'bogus_key' in section [produce]");
+  check_usage_error({"--config", no_section, "produce"},
+                    "unknown section [nosuch]");
+  check_usage_error({"frobnicate"}, "unknown subcommand 'frobnicate'");
+  check_usage_error({"produce", "-c", "-1"},
+                    "invalid --count '-1': expected a whole number >= 0");
+  check_usage_error({"view", "--window", "-1"}, "invalid --window '-1'");
+  for (auto& path : {bogus_key, no_section})
     std::remove(path.c_str());
 }

@@ -203,3 +203,40 @@ TEST_CASE_FIXTURE(broker_fixture,
   CHECK(last_count(out, "delivered") == sent);
   CHECK(test::consume_all(broker->bootstrap(), topic, 0).size() == sent);
 }
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "a closed terminal (SIGHUP) is an orderly stop that "
+                  "flushes every sample taken") {
+  test::process proc{produce({"-i", "100ms"})};
+  REQUIRE(test::consume_all(broker->bootstrap(), topic, 5).size() >= 5);
+  proc.signal(SIGHUP);
+  auto code = proc.wait();
+  auto out = proc.output();
+  INFO(out);
+  REQUIRE(code == 0);
+  CHECK(out.find("stopping: flushing") != std::string::npos);
+  auto sent = last_count(out, "sent");
+  CHECK(sent >= 5);
+  CHECK(last_count(out, "delivered") == sent);
+  check_sequence(read(sent), sent);
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "a closed pipe on stdout is an orderly stop, not a SIGPIPE "
+                  "that loses queued samples") {
+  std::string cmd;
+  for (auto& arg : produce({"-i", "100ms"}))
+    cmd += "'" + arg + "' ";
+  auto res = test::run({"bash", "-c",
+                        cmd + "2>/tmp/kscope-pipe.err | head -1 >/dev/null;"
+                              " echo status=${PIPESTATUS[0]};"
+                              " cat /tmp/kscope-pipe.err"},
+                       60s);
+  INFO(res.output);
+  CHECK(res.output.find("status=0") != std::string::npos);
+  // Every sample it took arrived, in order, none lost.
+  auto recs = test::consume_all(broker->bootstrap(), topic, 1);
+  REQUIRE(!recs.empty());
+  check_sequence(read(recs.size()), recs.size());
+  std::remove("/tmp/kscope-pipe.err");
+}

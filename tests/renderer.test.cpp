@@ -192,6 +192,8 @@ TEST_CASE_FIXTURE(renderer_fixture,
   tick();
   REQUIRE(log->saved.size() == 1);
   CHECK(log->saved[0] == "shot.png");
+  // Said on the chart itself too, for a few seconds.
+  CHECK(log->frames.back().status.notice == "saved shot.png");
   log->keys = {key_action::pause};
   tick();
   CHECK(log->frames.back().status.paused);

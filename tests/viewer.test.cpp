@@ -267,3 +267,44 @@ TEST_CASE("series names from the topic lose control characters and invalid "
   REQUIRE(to_sample(rec, x) == decode_error::none);
   CHECK(x.host == "key??with?breaks");
 }
+
+TEST_CASE("series names lose C1 controls and the format characters that "
+          "reorder or hide text") {
+  // U+009B (CSI on many terminals), U+202E (right-to-left override),
+  // U+2066 (left-to-right isolate), U+200B (zero width space), U+FEFF.
+  std::string name = "a\xc2\x9b"
+                     "b\xe2\x80\xae"
+                     "c\xe2\x81\xa6"
+                     "d\xe2\x80\x8b"
+                     "e\xef\xbb\xbf"
+                     "f\xc3\xa9\xe4\xb8\xad";
+  sanitize_series_name(name);
+  CHECK(name == "a?b?c?d?e?f\xc3\xa9\xe4\xb8\xad");
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "a topic named twice is read once, with and without a "
+                  "group") {
+  sample x;
+  x.host = "twice";
+  x.cpu = 10;
+  std::vector<std::string> payloads;
+  for (int i = 1; i <= 3; ++i) {
+    x.seq = static_cast<uint64_t>(i);
+    std::string buf;
+    encode(wire_format::json, x, buf);
+    payloads.push_back(buf);
+  }
+  kcat_produce(broker->bootstrap(), "test-topic", payloads);
+  for (std::vector<std::string> group : {std::vector<std::string>{},
+                                         std::vector<std::string>{"-G",
+                                                                  "dup"}}) {
+    std::vector<std::string> extra{"-t", "test-topic", "-t", "test-topic",
+                                   "--count", "3", "--duration", "20s"};
+    extra.insert(extra.end(), group.begin(), group.end());
+    auto res = test::run(headless_view(broker->bootstrap(), extra), 30s);
+    INFO(res.output);
+    CHECK(res.code == 0);
+    CHECK(res.output.find("received 3") != std::string::npos);
+  }
+}

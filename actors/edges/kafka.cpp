@@ -14,6 +14,21 @@ std::optional<kafka_property> split_property(std::string_view text) {
                         std::string{text.substr(eq + 1)}};
 }
 
+std::optional<std::string> check_topic(std::string_view name) {
+  if (name.empty() || name.size() > 249)
+    return std::string{"a topic name has 1 to 249 characters"};
+  if (name == "." || name == "..")
+    return std::string{"a topic name cannot be . or .."};
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!ok)
+      return std::string{"a topic name holds only a-z, A-Z, 0-9, '.', '_' "
+                         "and '-'"};
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> check_brokers(std::string_view list) {
   if (list.empty())
     return std::string{"no broker given"};

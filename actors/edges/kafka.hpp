@@ -34,6 +34,10 @@ std::optional<kafka_property> split_property(std::string_view text);
 /// a bad entry and wait forever.
 std::optional<std::string> check_brokers(std::string_view list);
 
+/// Checks a topic name against Kafka's rule: 1 to 249 of a-z, A-Z, 0-9,
+/// '.', '_' and '-', and neither "." nor "..". The reason when it breaks it.
+std::optional<std::string> check_topic(std::string_view name);
+
 /// Deleters for librdkafka handles.
 struct kafka_deleter {
   void operator()(rd_kafka_conf_t* x) const noexcept {

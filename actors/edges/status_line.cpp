@@ -41,14 +41,19 @@ void status_line::print_line(const std::string& text) {
   } else {
     std::fprintf(out_, "%s %s\n", utc_now().c_str(), text.c_str());
   }
-  std::fflush(out_);
+  flush();
+}
+
+void status_line::flush() {
+  if (std::fflush(out_) != 0 || std::ferror(out_))
+    closed_ = true;
 }
 
 void status_line::update(const publisher_status& x) {
   auto text = label_ + "  " + render(x);
   if (terminal_ && !x.final) {
     std::fprintf(out_, "\r\033[K%s", text.c_str());
-    std::fflush(out_);
+    flush();
     live_ = true;
   } else {
     auto now = std::chrono::steady_clock::now();
@@ -71,7 +76,7 @@ void status_line::log(const std::string& line) {
 void status_line::finish() {
   if (live_) {
     std::fputc('\n', out_);
-    std::fflush(out_);
+    flush();
     live_ = false;
   }
 }

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "actors/edges/kafka.hpp"
 
 namespace kscope::cli {
 
@@ -97,6 +100,84 @@ auto number_in(T lo, T hi) {
       return std::nullopt;
     return value;
   };
+}
+
+/// A topic name as -t takes it (Kafka's rule), or a refusal.
+inline std::optional<std::string> topic_name(const std::string& text) {
+  if (auto why = check_topic(text))
+    refuse("invalid -t '" + excerpt(text) + "': " + *why);
+  return text;
+}
+
+/// What is wrong with the config file named in `argv` (after --config),
+/// naming the line: a control byte where TOML or INI text belongs (a
+/// binary file, terminal escapes). Empty when nothing is, or no file.
+inline std::string config_problem(int argc, const char* const* argv) {
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc)
+      path = argv[i + 1];
+    else if (arg.rfind("--config=", 0) == 0)
+      path = std::string{arg.substr(9)};
+  }
+  std::ifstream in{path, std::ios::binary};
+  if (path.empty() || !in)
+    return {};
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    for (char ch : line) {
+      auto c = static_cast<unsigned char>(ch);
+      if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+        return "--config " + excerpt(path, 200) + " line "
+               + std::to_string(number) + ": control character "
+               + excerpt(std::string_view{&ch, 1})
+               + " where TOML or INI text belongs";
+    }
+    if (number > 100000)
+      return "--config " + excerpt(path, 200) + ": over 100000 lines";
+  }
+  return {};
+}
+
+/// One clear line for CLI11's errors that are cryptic on their own.
+inline std::string explain(const CLI::ParseError& e, int argc,
+                           const char* const* argv) {
+  std::string what = e.what();
+  const std::string ini = "INI was not able to parse ";
+  if (what.rfind(ini, 0) == 0) {
+    auto key = what.substr(ini.size());
+    auto dot = key.find('.');
+    if (dot == std::string::npos)
+      return "the config file has a line that is no key = value: '"
+             + excerpt(key) + "'";
+    auto section = excerpt(key.substr(0, dot));
+    bool known = false;
+    for (auto name : {"produce", "view", "run", "broker", "bench"})
+      known = known || section == name;
+    if (!known || key.substr(dot + 1) == "++")
+      return "unknown section [" + section
+             + "] in the config file: expected [produce], [view], [run], "
+               "[broker] or [bench]";
+    return "unknown key '" + excerpt(key.substr(dot + 1)) + "' in section ["
+           + section
+           + "] of the config file: keys are that subcommand's long option "
+             "names";
+  }
+  if (what == "A subcommand is required") {
+    for (int i = 1; i < argc; ++i) {
+      std::string_view arg = argv[i];
+      if (arg == "--config") {
+        ++i;
+        continue;
+      }
+      if (!arg.empty() && arg.front() != '-')
+        return "unknown subcommand '" + excerpt(arg)
+               + "': expected produce, view, run, broker or bench";
+    }
+    return "a subcommand is required: produce, view, run, broker or bench";
+  }
+  return excerpt(what, 200);
 }
 
 } // namespace kscope::cli

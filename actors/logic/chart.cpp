@@ -273,6 +273,9 @@ series_shape make_shape(const series_snapshot& s, int64_t now, double span,
 std::string format_one_decimal(double x) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%.1f", x);
+  // Rounding a tiny negative value (an idle core's -0.01 %) prints "-0.0".
+  if (std::string_view{buf} == "-0.0")
+    return "0.0";
   return buf;
 }
 
@@ -551,6 +554,8 @@ std::string status_text(const viewer_status& x) {
     out += " (" + x.last_error + ')';
   if (x.paused)
     out += "  PAUSED";
+  if (!x.notice.empty())
+    out += "  | " + x.notice;
   return out;
 }
 
