@@ -22,6 +22,7 @@
 
 #include "actors/edges/embedded_broker.hpp"
 #include "actors/edges/kafka.hpp"
+#include "actors/logic/clock.hpp"
 #include "actors/publisher.hpp"
 #include "actors/edges/sample_outbox.hpp"
 #include "actors/roles.hpp"
@@ -535,4 +536,32 @@ TEST_CASE_FIXTURE(broker_fixture,
   CHECK(y.host == "many-cores");
   CHECK(y.cpu == doctest::Approx(50));
   CHECK(y.cores.empty());
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "a huge --window costs what is stored, not what could be") {
+  std::vector<std::string> payloads;
+  for (int h = 0; h < 64; ++h) {
+    for (uint64_t i = 1; i <= 3; ++i) {
+      sample x;
+      x.host = "wide-" + std::to_string(h);
+      x.seq = i;
+      x.ts_ns = wall_clock_ns();
+      x.cpu = 1;
+      std::string buf;
+      encode(wire_format::json, x, buf);
+      payloads.push_back(buf);
+    }
+  }
+  REQUIRE(produce_raw(broker->bootstrap(), "wide", payloads));
+  test::process view{viewer({"--count", "192", "--window", "1000000"},
+                            "wide")};
+  auto code = view.wait(60s);
+  INFO(view.output());
+  REQUIRE(code == 0);
+  // Fully allocated rings would be 64 x 1,000,000 x 16 bytes: 1 GB.
+  MESSAGE("viewer peak RSS with --window 1000000 and 64 hosts: "
+          << view.max_rss_kib() << " KiB");
+  if (!sanitized)
+    CHECK(view.max_rss_kib() < 128 * 1024);
 }

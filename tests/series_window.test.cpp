@@ -315,3 +315,28 @@ TEST_CASE("points that arrive out of order are all kept") {
   std::sort(stamps.begin(), stamps.end());
   CHECK(stamps == std::vector<int64_t>{10, 20, 30});
 }
+
+TEST_CASE("rings grow as points arrive, and a total budget caps all series: "
+          "past it a series keeps its newest points") {
+  window_config cfg;
+  cfg.capacity = 1000000;
+  cfg.max_points = 150;
+  series_window w{cfg};
+  for (int64_t i = 1; i <= 100; ++i) {
+    w.add("a", make_sample("a", i, 1), i);
+    w.add("b", make_sample("b", i, 2), i);
+  }
+  CHECK(w.points() == 150);
+  CHECK(find_series(w, "a").points.size() + find_series(w, "b").points.size()
+        == 150);
+  auto b = find_series(w, "b").points;
+  CHECK(b.back().ts_ns == 100);
+  for (size_t i = 1; i < b.size(); ++i)
+    CHECK(b[i].ts_ns == b[i - 1].ts_ns + 1);
+  // A new series still gets its newest point.
+  w.add("c", make_sample("c", 7, 3), 7);
+  CHECK(find_series(w, "c").points.size() == 1);
+  // Expiring a series gives its points back to the budget.
+  w.expire(100 + cfg.expire_ns + 1);
+  CHECK(w.points() == 0);
+}

@@ -22,27 +22,35 @@ bool older_than(int64_t then, int64_t now, int64_t limit) noexcept {
 
 // -- point_ring ---------------------------------------------------------------
 
-// Capacity 0 would make every index computation divide by zero; a ring that
+// Capacity 0 would make a ring that never holds anything; a ring that
 // holds just the newest point is the closest meaningful reading of it.
 point_ring::point_ring(size_t capacity)
-  : buf_(std::max<size_t>(capacity, 1)) {
+  : capacity_(std::max<size_t>(capacity, 1)) {
   // nop
 }
 
-void point_ring::push(point x) {
+bool point_ring::push(point x, bool may_grow) {
+  if (buf_.size() < capacity_ && (may_grow || buf_.empty())) {
+    if (head_ != 0) {
+      // Wrapped while it could not grow: oldest first again, then append.
+      std::rotate(buf_.begin(),
+                  buf_.begin() + static_cast<std::ptrdiff_t>(head_),
+                  buf_.end());
+      head_ = 0;
+    }
+    buf_.push_back(x);
+    return true;
+  }
   buf_[head_] = x;
   head_ = (head_ + 1) % buf_.size();
-  if (size_ < buf_.size())
-    ++size_;
+  return false;
 }
 
 std::vector<point> point_ring::to_vector() const {
   std::vector<point> result;
-  result.reserve(size_);
-  auto cap = buf_.size();
-  auto first = (head_ + cap - size_) % cap;
-  for (size_t i = 0; i < size_; ++i)
-    result.push_back(buf_[(first + i) % cap]);
+  result.reserve(buf_.size());
+  for (size_t i = 0; i < buf_.size(); ++i)
+    result.push_back(buf_[(head_ + i) % buf_.size()]);
   return result;
 }
 
@@ -52,21 +60,18 @@ const point& point_ring::back() const {
 
 series_stats point_ring::stats() const {
   series_stats result;
-  if (size_ == 0)
+  if (buf_.empty())
     return result;
-  auto cap = buf_.size();
-  auto first = (head_ + cap - size_) % cap;
-  result.min = buf_[first].value;
-  result.max = buf_[first].value;
+  result.min = buf_[head_].value;
+  result.max = buf_[head_].value;
   double sum = 0;
-  for (size_t i = 0; i < size_; ++i) {
-    auto value = buf_[(first + i) % cap].value;
-    result.min = std::min(result.min, value);
-    result.max = std::max(result.max, value);
-    sum += value;
+  for (const auto& p : buf_) {
+    result.min = std::min(result.min, p.value);
+    result.max = std::max(result.max, p.value);
+    sum += p.value;
   }
   result.current = back().value;
-  result.avg = sum / static_cast<double>(size_);
+  result.avg = sum / static_cast<double>(buf_.size());
   return result;
 }
 
@@ -94,7 +99,10 @@ bool series_window::add(const std::string& name, const sample& x,
   auto* total = find_or_add(name);
   if (total == nullptr)
     return false;
-  total->ring.push(point{x.ts_ns, x.cpu});
+  total_points_ += total->ring.push(point{x.ts_ns, x.cpu},
+                                    total_points_ < cfg_.max_points)
+                     ? 1
+                     : 0;
   total->last_arrival_ns = arrival_ns;
   // From here on `total` may dangle: adding a core series can grow series_.
   if (!cfg_.per_core)
@@ -103,7 +111,10 @@ bool series_window::add(const std::string& name, const sample& x,
     auto* core = find_or_add(name + "/cpu" + std::to_string(i));
     if (core == nullptr)
       continue;
-    core->ring.push(point{x.ts_ns, x.cores[i]});
+    total_points_ += core->ring.push(point{x.ts_ns, x.cores[i]},
+                                     total_points_ < cfg_.max_points)
+                       ? 1
+                       : 0;
     core->last_arrival_ns = arrival_ns;
   }
   return true;
@@ -121,6 +132,8 @@ size_t series_window::expire(int64_t now_ns) {
   auto dropped = static_cast<size_t>(std::distance(last, series_.end()));
   if (dropped == 0)
     return 0;
+  for (auto i = last; i != series_.end(); ++i)
+    total_points_ -= i->ring.size();
   series_.erase(last, series_.end());
   index_.clear();
   for (size_t i = 0; i < series_.size(); ++i)

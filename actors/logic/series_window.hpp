@@ -23,22 +23,30 @@ struct window_config {
   /// Most series at once; samples for new series beyond it are refused
   /// (counted), so a topic with endless host names cannot exhaust memory.
   size_t max_series = 64;
+  /// Most points held across all series (16 bytes each: 64 MiB). Rings grow
+  /// as points arrive; once the total is reached, a series keeps the points
+  /// it has and its newest replaces its oldest.
+  size_t max_points = 4'000'000;
 };
 
-/// A fixed-capacity ring of points: pushing into a full ring overwrites the
-/// oldest. Memory is bounded by the capacity whatever arrives.
+/// A ring of at most `capacity` points that allocates as points arrive:
+/// pushing into a full ring overwrites the oldest. Memory follows what it
+/// holds, bounded by the capacity whatever arrives.
 class point_ring {
 public:
   explicit point_ring(size_t capacity);
 
-  void push(point x);
+  /// Adds `x`; grows when it holds fewer than capacity points and
+  /// `may_grow` (a ring always takes its first point), else replaces the
+  /// oldest. True when it grew.
+  bool push(point x, bool may_grow = true);
 
   size_t size() const noexcept {
-    return size_;
+    return buf_.size();
   }
 
   size_t capacity() const noexcept {
-    return buf_.size();
+    return capacity_;
   }
 
   /// The points, oldest first.
@@ -52,8 +60,9 @@ public:
 
 private:
   std::vector<point> buf_;
-  size_t head_ = 0; // next write position
-  size_t size_ = 0;
+  size_t capacity_;
+  /// Oldest point once the ring wrapped (0 while it grows).
+  size_t head_ = 0;
 };
 
 /// The latest `capacity` points of every series, keyed by series name.
@@ -82,6 +91,11 @@ public:
     return series_.size();
   }
 
+  /// Points held across all series.
+  size_t points() const noexcept {
+    return total_points_;
+  }
+
   const window_config& config() const noexcept {
     return cfg_;
   }
@@ -100,6 +114,7 @@ private:
   std::vector<entry> series_;
   std::unordered_map<std::string, size_t> index_;
   uint32_t next_color_ = 0;
+  size_t total_points_ = 0;
 };
 
 } // namespace kscope
