@@ -27,20 +27,13 @@ std::string self_binary() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string{};
 }
 
-/// Fills `out` from `opts` (checked when they were parsed).
-void to_params(const bench_options& opts, bench::bench_params& out) {
-  out.formats = opts.formats;
-  out.rates = opts.rates;
-  out.duration = opts.duration;
-  out.count = opts.count;
-  out.brokers = opts.brokers;
+/// The parameters as bound, completed with what only this process knows.
+bench::bench_params to_params(const bench_options& opts) {
+  auto out = opts.params;
   out.broker_binary = self_binary();
-  out.cores = opts.cores > 0 ? opts.cores
-                             : std::max(1u, std::thread::hardware_concurrency());
-  out.in_flight = opts.in_flight;
-  out.render = opts.render;
-  out.fps = opts.fps;
-  out.properties = opts.properties;
+  if (out.cores == 0)
+    out.cores = std::max(1u, std::thread::hardware_concurrency());
+  return out;
 }
 
 /// Progress on stderr: a live line on a terminal, else one line per phase.
@@ -78,12 +71,13 @@ private:
 
 void add_bench_options(CLI::App& cmd, bench_options& opts) {
   using namespace cli;
+  auto& p = opts.params;
 
-  typed_list(cmd, "--format", opts.formats, parse_wire_format,
+  typed_list(cmd, "--format", p.formats, parse_wire_format,
              "seed, json or influx", "Wire format(s): seed, json, influx")
     ->delimiter(',')
     ->default_str("json");
-  typed_list(cmd, "--rate", opts.rates,
+  typed_list(cmd, "--rate", p.rates,
              [](const std::string& text) -> std::optional<double> {
                double rate = 0;
                if (!bench::parse_rate(text, rate))
@@ -95,30 +89,30 @@ void add_bench_options(CLI::App& cmd, bench_options& opts) {
              "one after the other")
     ->delimiter(',')
     ->default_str("max");
-  cmd.add_option("-n,--count", opts.count,
+  cmd.add_option("-n,--count", p.count,
                  "Samples per run (instead of --duration)");
-  typed(cmd, "-d,--duration", opts.duration,
+  typed(cmd, "-d,--duration", p.duration,
         [](const std::string& text) {
           auto x = parse_duration(text);
           return x && x->count() > 0 ? x : std::nullopt;
         },
         "a duration like 500ms, 5s or 1m", "Length of each run")
     ->default_str("5s");
-  cmd.add_option("-b,--brokers", opts.brokers,
+  cmd.add_option("-b,--brokers", p.brokers,
                  "A real broker (default: the embedded one)");
-  cmd.add_option("--cores", opts.cores,
+  cmd.add_option("--cores", p.cores,
                  "Cores per sample, which sets the payload size (default: "
                  "this machine's)");
-  cmd.add_option("--in-flight", opts.in_flight,
+  cmd.add_option("--in-flight", p.in_flight,
                  "Most samples sent but not yet received (default: about "
                  "2 MiB worth)");
-  cmd.add_flag("--render", opts.render,
+  cmd.add_flag("--render", p.render,
                "Also render every window snapshot (terminal chart, in "
                "memory)");
-  typed(cmd, "--fps", opts.fps, number_in<double>(0.2, 240), "0.2..240",
+  typed(cmd, "--fps", p.fps, number_in<double>(0.2, 240), "0.2..240",
         "Window snapshots per second")
     ->default_str("10");
-  typed_list(cmd, "-X", opts.properties, split_property, "key=value",
+  typed_list(cmd, "-X", p.properties, split_property, "key=value",
              "librdkafka property key=value for every client of both "
              "pipelines (repeatable)")
     ->type_name("KEY=VALUE");
@@ -128,8 +122,7 @@ void add_bench_options(CLI::App& cmd, bench_options& opts) {
 
 int run_bench(const bench_options& opts,
               const std::function<bool()>& stop_requested) {
-  bench::bench_params params;
-  to_params(opts, params);
+  auto params = to_params(opts);
   if (!opts.json.empty() && !std::ofstream{opts.json, std::ios::app}) {
     error_line("cannot write --json " + opts.json);
     return exit_usage;

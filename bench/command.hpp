@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/edges/kafka.hpp"
-#include "messages/codec.hpp"
+#include "bench/harness.hpp"
 
 namespace CLI {
 class App;
@@ -16,28 +15,14 @@ class App;
 
 namespace kscope {
 
-/// `kscope bench`, as bound to the command line.
+/// `kscope bench`, as bound to the command line: the harness's parameters
+/// (`--cores` 0 meaning this machine's) and where the JSON goes.
 struct bench_options {
-  /// `--format`: repeatable or comma-separated.
-  std::vector<wire_format> formats{wire_format::json};
-  /// `--rate`: samples per second; 0 for "max".
-  std::vector<double> rates{0};
-  /// `-n`: samples per run; 0 runs for `duration`.
-  uint64_t count = 0;
-  /// `-d`
-  std::chrono::milliseconds duration{5000};
-  /// `-b`: a real broker; empty starts the embedded one.
-  std::string brokers;
-  /// `--cores`: cores per sample; 0 means this machine's.
-  size_t cores = 0;
-  /// `--in-flight`: most samples sent but not yet received; 0 = automatic.
-  uint64_t in_flight = 0;
-  /// `--render`: also render every window snapshot.
-  bool render = false;
-  /// `--fps`: window snapshots per second.
-  double fps = 10;
-  /// `-X key=value`
-  std::vector<kafka_property> properties;
+  bench::bench_params params = [] {
+    bench::bench_params x;
+    x.cores = 0;
+    return x;
+  }();
   /// `--json FILE`
   std::string json;
 };
