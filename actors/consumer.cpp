@@ -3,6 +3,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/logic/text.hpp"
 #include "messages/codec.hpp"
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
@@ -11,60 +12,9 @@ namespace kscope {
 
 namespace {
 
-/// Length of the valid UTF-8 sequence at the start of `s`; 0 if invalid
-/// (bad lead byte, truncated, overlong, surrogate or beyond U+10FFFF).
-size_t utf8_sequence_length(std::string_view s) {
-  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  auto lead = byte(0);
-  if (lead < 0x80)
-    return 1;
-  size_t len = 0;
-  uint32_t cp = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    len = 2;
-    cp = lead & 0x1Fu;
-  } else if ((lead & 0xF0) == 0xE0) {
-    len = 3;
-    cp = lead & 0x0Fu;
-  } else if ((lead & 0xF8) == 0xF0) {
-    len = 4;
-    cp = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (s.size() < len)
-    return 0;
-  for (size_t i = 1; i < len; ++i) {
-    if ((byte(i) & 0xC0) != 0x80)
-      return 0;
-    cp = cp << 6 | (byte(i) & 0x3Fu);
-  }
-  static constexpr uint32_t min_of_len[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min_of_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
-
 } // namespace
 
 namespace {
-
-/// The code point of a valid UTF-8 sequence of `len` bytes.
-char32_t code_point(std::string_view seq, size_t len) {
-  auto b = [&](size_t i) { return static_cast<char32_t>(
-                             static_cast<unsigned char>(seq[i])); };
-  switch (len) {
-    case 1:
-      return b(0);
-    case 2:
-      return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
-    case 3:
-      return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
-    default:
-      return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12)
-             | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
-  }
-}
 
 /// Control and format characters that can move the cursor, reorder or hide
 /// text: C0 and C1 controls, DEL, soft hyphen, bidi marks, embeddings,
@@ -87,8 +37,9 @@ void sanitize_series_name(std::string& name) {
   result.reserve(name.size());
   std::string_view rest{name};
   while (!rest.empty()) {
-    auto len = utf8_sequence_length(rest);
-    if (len == 0 || hides_or_reorders(code_point(rest, len))) {
+    char32_t cp = 0;
+    auto len = next_code_point(rest, cp);
+    if (len == 0 || hides_or_reorders(cp)) {
       result += '?';
       rest.remove_prefix(1);
       if (len > 0)

@@ -8,6 +8,7 @@
 #include <caf/send.hpp>
 
 #include "actors/logic/clock.hpp"
+#include "actors/logic/text.hpp"
 #include "messages/type_ids.hpp"
 
 namespace kscope {
@@ -31,13 +32,6 @@ std::string csv_field(const std::string& x) {
 
 } // namespace
 
-double median_of(std::vector<double>& xs) {
-  if (xs.empty())
-    return -1;
-  auto mid = xs.begin() + static_cast<std::ptrdiff_t>(xs.size() / 2);
-  std::nth_element(xs.begin(), mid, xs.end());
-  return *mid;
-}
 
 window_actor::behavior_type
 window(window_actor::stateful_pointer<window_state> self,
@@ -118,7 +112,7 @@ window(window_actor::stateful_pointer<window_state> self,
         if (!st.latencies.empty()) {
           st.status.latency_max_ms = *std::max_element(st.latencies.begin(),
                                                        st.latencies.end());
-          st.status.latency_ms = median_of(st.latencies);
+          st.status.latency_ms = median_of(st.latencies, -1.0);
           st.latencies.clear();
         }
         if (cfg.csv)

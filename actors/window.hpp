@@ -70,7 +70,5 @@ window(window_actor::stateful_pointer<window_state> self,
        window_actor_config cfg, snapshot_sink renderer,
        viewer_status_sink status_sink);
 
-/// Median of `xs` (reorders it); -1 when empty.
-double median_of(std::vector<double>& xs);
 
 } // namespace kscope

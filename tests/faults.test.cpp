@@ -33,6 +33,7 @@
 #include "messages/type_ids.hpp"
 #include "tests/support/actor_fixture.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/broker_fixture.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_consumer.hpp"
 
@@ -53,24 +54,15 @@ constexpr bool sanitized = true;
 constexpr bool sanitized = false;
 #endif
 
-struct broker_fixture {
-  std::unique_ptr<embedded_broker> broker;
-
-  broker_fixture() {
-    std::string err;
-    broker = embedded_broker::start(1, err);
-    REQUIRE_MESSAGE(broker, err);
-    REQUIRE_MESSAGE(broker->create_topic("test-topic", 1, err), err);
-  }
-
+struct broker_fixture : test::broker_fixture {
   /// `kscope view` without a display or terminal, reading from the start.
   std::vector<std::string> viewer(std::vector<std::string> extra,
-                                  const std::string& topic
+                                  const std::string& from
                                   = "test-topic") const {
     std::vector<std::string> args{"env",  "-u", "DISPLAY",
                                   test::kscope_binary(),
                                   "view", "-b", broker->bootstrap(),
-                                  "-t",   topic, "-o", "beginning"};
+                                  "-t",   from, "-o", "beginning"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }

@@ -14,6 +14,7 @@
 
 #include "actors/edges/embedded_broker.hpp"
 #include "messages/codec.hpp"
+#include "tests/support/broker_fixture.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_consumer.hpp"
 
@@ -22,17 +23,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct broker_fixture {
-  std::unique_ptr<embedded_broker> broker;
-  std::string topic = "test-topic";
-
-  broker_fixture() {
-    std::string err;
-    broker = embedded_broker::start(1, err);
-    REQUIRE_MESSAGE(broker, err);
-    REQUIRE_MESSAGE(broker->create_topic(topic, 1, err), err);
-  }
-
+struct broker_fixture : test::broker_fixture {
   std::vector<std::string> produce(std::vector<std::string> extra) const {
     std::vector<std::string> args{test::kscope_binary(), "produce", "-b",
                                   broker->bootstrap(),   "-t",      topic,

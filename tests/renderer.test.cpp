@@ -14,6 +14,7 @@
 #include "actors/renderer.hpp"
 #include "actors/roles.hpp"
 #include "tests/support/actor_fixture.hpp"
+#include "tests/support/broker_fixture.hpp"
 #include "tests/support/files.hpp"
 
 using namespace kscope;
@@ -235,10 +236,9 @@ TEST_CASE("a renderer that cannot open its surface ends the role with its "
 
 TEST_CASE("a renderer that throws is restarted with a new surface while the "
           "producer keeps delivering and every sample arrives once") {
+  test::broker_fixture fx;
+  auto& broker = fx.broker;
   std::string err;
-  auto broker = embedded_broker::start(1, err);
-  REQUIRE_MESSAGE(broker, err);
-  REQUIRE_MESSAGE(broker->create_topic("test-topic", 1, err), err);
   producer_settings pset;
   pset.brokers = broker->bootstrap();
   consumer_settings cset;

@@ -14,6 +14,7 @@
 #include "actors/edges/embedded_broker.hpp"
 #include "messages/codec.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/broker_fixture.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_consumer.hpp"
 
@@ -54,16 +55,7 @@ void kcat_produce(const std::string& bootstrap, const std::string& topic,
   REQUIRE(res.code == 0);
 }
 
-struct broker_fixture {
-  std::unique_ptr<embedded_broker> broker;
-
-  broker_fixture() {
-    std::string err;
-    broker = embedded_broker::start(1, err);
-    REQUIRE_MESSAGE(broker, err);
-    REQUIRE_MESSAGE(broker->create_topic("test-topic", 1, err), err);
-  }
-};
+using test::broker_fixture;
 
 } // namespace
 

@@ -8,6 +8,8 @@
 #include <map>
 #include <utility>
 
+#include "actors/logic/text.hpp"
+
 namespace kscope {
 
 namespace {
@@ -97,13 +99,7 @@ int64_t positive_median(std::vector<int64_t>& xs) {
   xs.erase(std::remove_if(xs.begin(), xs.end(),
                           [](int64_t x) { return x <= 0; }),
            xs.end());
-  if (xs.empty())
-    return 0;
-  std::sort(xs.begin(), xs.end());
-  auto mid = xs.size() / 2;
-  if (xs.size() % 2 == 1)
-    return xs[mid];
-  return xs[mid - 1] + (xs[mid] - xs[mid - 1]) / 2;
+  return median_of(xs, int64_t{0});
 }
 
 /// Differences between consecutive timestamps.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "actors/logic/text.hpp"
+
 namespace kscope {
 
 namespace {
@@ -37,46 +39,11 @@ constexpr uint8_t dot_bits[4][2] = {
 /// Decodes UTF-8; each invalid byte becomes U+FFFD.
 std::u32string decode_utf8(std::string_view s) {
   std::u32string out;
-  size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  while (i < s.size()) {
-    auto lead = byte(i);
-    size_t len = 0;
+  while (!s.empty()) {
     char32_t cp = 0;
-    char32_t min_cp = 0;
-    if (lead < 0x80) {
-      len = 1;
-      cp = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      len = 2;
-      cp = lead & 0x1Fu;
-      min_cp = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      len = 3;
-      cp = lead & 0x0Fu;
-      min_cp = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      len = 4;
-      cp = lead & 0x07u;
-      min_cp = 0x10000;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80)
-        ok = false;
-      else
-        cp = (cp << 6) | (byte(i + k) & 0x3Fu);
-    }
-    if (ok && len > 1
-        && (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)))
-      ok = false;
-    if (!ok) {
-      out.push_back(replacement_char);
-      ++i;
-      continue;
-    }
-    out.push_back(cp);
-    i += len;
+    auto len = next_code_point(s, cp);
+    out.push_back(len == 0 ? replacement_char : cp);
+    s.remove_prefix(std::max<size_t>(len, 1));
   }
   return out;
 }
