@@ -91,7 +91,10 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
       if (!batch.empty())
         self->send(sink, std::move(batch));
       auto now = std::chrono::steady_clock::now();
-      if (st.kafka->health().state == broker_state::down
+      // Not up (never reached, or lost): ask for metadata, since a quiet
+      // topic, or a group still joining, delivers nothing that would say
+      // the broker answers.
+      if (st.kafka->health().state != broker_state::up
           && now >= st.next_probe) {
         st.next_probe = now + cfg.probe_interval;
         st.kafka->probe(cfg.probe_timeout_ms);

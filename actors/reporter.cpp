@@ -36,9 +36,19 @@ int final_code(const reporter_config& cfg, const reporter_state& st,
                  + std::to_string(cfg.produce_count) + " samples delivered");
       return exit_failure;
     }
+    if (pub.failed + pub.dropped > 0) {
+      error_line(std::to_string(pub.failed + pub.dropped) + " of "
+                 + std::to_string(pub.sent + pub.dropped)
+                 + " samples failed or were dropped");
+      return exit_failure;
+    }
     if (pub.sent > pub.delivered) {
+      // No delivery report within the flush timeout: the broker may have
+      // them; only its acknowledgement would prove it.
       error_line(std::to_string(pub.sent - pub.delivered) + " of "
-                 + std::to_string(pub.sent) + " samples not delivered");
+                 + std::to_string(pub.sent)
+                 + " samples not confirmed by the broker before the flush "
+                   "timeout");
       return exit_failure;
     }
   }
@@ -86,9 +96,13 @@ reporter(reporter_actor::stateful_pointer<reporter_state> self,
       return;
     if (x.state == broker_state::down) {
       s.down_since = std::chrono::steady_clock::now();
-      log("broker disconnected ("
-          + (x.last_error.empty() ? std::string{"unreachable"} : x.last_error)
-          + "); reconnecting");
+      auto why = x.last_error.empty() ? std::string{"unreachable"}
+                                      : x.last_error;
+      // Never reached is not the same as lost.
+      if (s.view_state == broker_state::connecting)
+        log("cannot reach the broker (" + why + "); retrying");
+      else
+        log("broker disconnected (" + why + "); reconnecting");
     } else if (x.state == broker_state::up
                && s.view_state == broker_state::down) {
       auto secs = std::chrono::duration_cast<std::chrono::seconds>(

@@ -300,3 +300,23 @@ TEST_CASE_FIXTURE(broker_fixture,
     CHECK(res.output.find("received 3") != std::string::npos);
   }
 }
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "a viewer in a group on a quiet topic says the broker is "
+                  "up once it answers, not connecting for ever") {
+  auto res = test::run(headless_view(broker->bootstrap(),
+                                     {"-G", "quiet", "--duration", "6s"}),
+                       30s);
+  INFO(res.output);
+  CHECK(res.code == 0);
+  auto last = res.output.substr(res.output.rfind("msg/s"));
+  CHECK(last.find("broker up") != std::string::npos);
+}
+
+TEST_CASE("a broker never reached is said so, not called a disconnect") {
+  auto res = test::run(headless_view("127.0.0.1:1", {"--duration", "4s"}),
+                       30s);
+  INFO(res.output);
+  CHECK(res.output.find("cannot reach the broker") != std::string::npos);
+  CHECK(res.output.find("disconnected") == std::string::npos);
+}
