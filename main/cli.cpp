@@ -22,13 +22,7 @@ const auto whole_number = number_in<uint64_t>(0, UINT64_MAX);
 /// -b, -X and, unless the subcommand binds its own, -t.
 void add_kafka_options(CLI::App& cmd, kafka_options& opts,
                        const std::string& default_brokers, bool topic = true) {
-  typed(cmd, "-b,--brokers", opts.brokers,
-        [](const std::string& text) -> std::optional<std::string> {
-          if (auto why = check_brokers(text))
-            refuse("invalid -b '" + excerpt(text) + "': " + *why);
-          return text;
-        },
-        "", "Bootstrap broker(s), host:port[,host:port...] (default: "
+  typed(cmd, "-b,--brokers", opts.brokers, broker_list, "", "Bootstrap broker(s), host:port[,host:port...] (default: "
               + default_brokers + ")");
   if (topic)
     typed(cmd, "-t,--topic", opts.topic, topic_name, "", "Topic")

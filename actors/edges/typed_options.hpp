@@ -102,6 +102,13 @@ auto number_in(T lo, T hi) {
   };
 }
 
+/// A bootstrap list as -b takes it, or a refusal saying what is wrong.
+inline std::optional<std::string> broker_list(const std::string& text) {
+  if (auto why = check_brokers(text))
+    refuse("invalid -b '" + excerpt(text) + "': " + *why);
+  return text;
+}
+
 /// A topic name as -t takes it (Kafka's rule), or a refusal.
 inline std::optional<std::string> topic_name(const std::string& text) {
   if (auto why = check_topic(text))
