@@ -96,7 +96,7 @@ std::vector<child_spec> role_children(const role_plan& plan,
                  caf::actor_cast<snapshot_source>(up[window_index]),
                  caf::actor_cast<render_event_sink>(sink));
              }),
-        restart_policy::permanent, false});
+        restart_policy::permanent, false, true});
     }
   }
   return children;

@@ -74,12 +74,14 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
   // Asks the last running child to stop; reports once none runs.
   auto stop_next = [=] {
     auto& cs = self->state.children;
-    for (auto i = cs.size(); i-- > 0;) {
-      if (cs[i].handle) {
-        self->send(cs[i].handle, stop_atom_v);
-        self->delayed_send(self, limits.stop_timeout, stop_atom_v,
-                           cs[i].handle.address());
-        return;
+    for (bool last : {false, true}) {
+      for (auto i = cs.size(); i-- > 0;) {
+        if (cs[i].handle && cs[i].spec.stop_last == last) {
+          self->send(cs[i].handle, stop_atom_v);
+          self->delayed_send(self, limits.stop_timeout, stop_atom_v,
+                             cs[i].handle.address());
+          return;
+        }
       }
     }
     self->send(listener, done_atom_v, self->state.outcome);

@@ -36,6 +36,10 @@ struct child_spec {
   /// When this child exits normally, the supervisor stops the others in an
   /// orderly way and reports success (e.g. the sampler after `--count`).
   bool ends_role = false;
+  /// On an orderly stop, stopped after every other child rather than in
+  /// reverse start order: the renderer, so the window's final snapshot
+  /// (sent when it stops) is the picture it closes on or saves.
+  bool stop_last = false;
 };
 
 /// Backoff and cap of restarts.
@@ -77,8 +81,8 @@ struct supervisor_state {
 /// together with every child after it (they are wired to it), after a
 /// backoff that doubles up to a cap. Protocol:
 /// - `stop_atom` or an exit message with `exit_reason::user_shutdown`: stop
-///   the children in reverse order (each gets `stop_atom` and, after
-///   stop_timeout, a kill), then report.
+///   the children in reverse order, those marked stop_last after the rest
+///   (each gets `stop_atom` and, after stop_timeout, a kill), then report.
 /// - a kill ends the supervisor and every child. Children are monitored, not
 ///   linked: CAF passes a kill on through a link unconditionally, so a child
 ///   killed from outside would take a linked supervisor with it.

@@ -25,6 +25,9 @@ struct child_log {
   caf::actor upstream_seen;
   /// Quit with a fatal error instead of normally on stop_atom.
   bool fail_on_stop = false;
+  /// Stops seen by every child so far when this one stopped.
+  std::shared_ptr<int> stop_clock;
+  int stopped_at = 0;
 };
 
 /// A child that throws on a string message, fails fatally on an int, and
@@ -38,6 +41,8 @@ caf::behavior fragile(caf::event_based_actor* self,
     },
     [self, log](stop_atom) {
       ++log->stops;
+      if (log->stop_clock)
+        log->stopped_at = ++*log->stop_clock;
       if (log->fail_on_stop)
         self->quit(caf::make_error(errc::kafka_fatal, "failed while stopping"));
       else
@@ -54,7 +59,11 @@ struct supervisor_fixture : test::actor_fixture {
   restart_limits limits;
   caf::actor sup;
 
+  bool second_stops_last = false;
+  std::shared_ptr<int> stop_clock = std::make_shared<int>(0);
+
   child_spec spec(const char* name, std::shared_ptr<child_log> log) {
+    log->stop_clock = stop_clock;
     return child_spec{
       name,
       [log](caf::actor_system& home, const std::vector<caf::actor>& up) {
@@ -63,7 +72,8 @@ struct supervisor_fixture : test::actor_fixture {
         log->upstream_seen = up.empty() ? caf::actor{} : up.back();
         return log->latest;
       },
-      restart_policy::permanent, false};
+      restart_policy::permanent, false,
+      second_stops_last && log == second};
   }
 
   void start() {
@@ -202,4 +212,25 @@ TEST_CASE_FIXTURE(supervisor_fixture,
   REQUIRE(err);
   REQUIRE(*err);
   CHECK(describe(*err) == "failed while stopping");
+}
+
+TEST_CASE_FIXTURE(supervisor_fixture,
+                  "an orderly stop goes in reverse start order, a child marked "
+                  "stop_last after the rest") {
+  start();
+  caf::anon_send(sup, stop_atom_v);
+  sched.run();
+  CHECK(second->stopped_at == 1);
+  CHECK(first->stopped_at == 2);
+}
+
+TEST_CASE_FIXTURE(supervisor_fixture,
+                  "a child marked stop_last stops after the children started "
+                  "before it") {
+  second_stops_last = true;
+  start();
+  caf::anon_send(sup, stop_atom_v);
+  sched.run();
+  CHECK(first->stopped_at == 1);
+  CHECK(second->stopped_at == 2);
 }
