@@ -79,7 +79,7 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
       // One message per poll, holding every sample of it: the hop to the
       // window is paid per batch, and a batch of one goes at once.
       std::vector<sample> batch;
-      st.kafka->poll(cfg.poll_timeout_ms, cfg.batch,
+      auto records = st.kafka->poll(cfg.poll_timeout_ms, cfg.batch,
                      [&](const kafka_record& rec) {
                        sample x;
                        auto err = to_sample(rec, x);
@@ -88,6 +88,8 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
                        else
                          ++st.status.malformed[static_cast<size_t>(err)];
                      });
+      if (records > 0)
+        st.last_heard = std::chrono::steady_clock::now();
       if (!batch.empty())
         self->send(sink, std::move(batch));
       auto now = std::chrono::steady_clock::now();
@@ -98,6 +100,18 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
           && now >= st.next_probe) {
         st.next_probe = now + cfg.probe_interval;
         st.kafka->probe(cfg.probe_timeout_ms);
+        now = std::chrono::steady_clock::now();
+      }
+      if (st.kafka->health().state == broker_state::up
+          && now - st.last_heard >= cfg.quiet_probe_interval
+          && now >= st.next_probe) {
+        st.next_probe = now + cfg.quiet_probe_interval;
+        if (st.kafka->probe(cfg.quiet_probe_timeout_ms))
+          st.last_heard = std::chrono::steady_clock::now();
+        else
+          st.kafka->mark_unanswered(
+            "not answering: no reply to a metadata request within "
+            + std::to_string(cfg.quiet_probe_timeout_ms / 1000) + " s");
         now = std::chrono::steady_clock::now();
       }
       const auto& health = st.kafka->health();

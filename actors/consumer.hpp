@@ -27,6 +27,11 @@ struct consumer_config {
   /// long to wait for the answer.
   std::chrono::milliseconds probe_interval{1000};
   int probe_timeout_ms = 300;
+  /// While up but nothing arrived for this long: ask the broker for
+  /// metadata, waiting up to quiet_probe_timeout_ms; no answer means it is
+  /// not answering (stopped, hung), whatever its connections look like.
+  std::chrono::milliseconds quiet_probe_interval{5000};
+  int quiet_probe_timeout_ms = 2000;
 };
 
 struct consumer_state {
@@ -36,6 +41,9 @@ struct consumer_state {
   consumer_status last_sent;
   std::chrono::steady_clock::time_point next_status;
   std::chrono::steady_clock::time_point next_probe;
+  /// When the last record arrived (or the broker last answered a probe).
+  std::chrono::steady_clock::time_point last_heard
+    = std::chrono::steady_clock::now();
 };
 
 /// Reads records from Kafka, decodes each payload (seed, json or influx,

@@ -109,12 +109,14 @@ window(window_actor::stateful_pointer<window_state> self,
         st.status.rate = static_cast<double>(st.rate_count) / elapsed;
         st.rate_count = 0;
         st.rate_since = now;
-        if (!st.latencies.empty()) {
+        // Nothing arrived this second: no latency to show, rather than the
+        // last one, which would look current.
+        st.status.latency_max_ms = -1;
+        if (!st.latencies.empty())
           st.status.latency_max_ms = *std::max_element(st.latencies.begin(),
                                                        st.latencies.end());
-          st.status.latency_ms = median_of(st.latencies, -1.0);
-          st.latencies.clear();
-        }
+        st.status.latency_ms = median_of(st.latencies, -1.0);
+        st.latencies.clear();
         if (cfg.csv)
           std::fflush(cfg.csv.get());
       }

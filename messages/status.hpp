@@ -34,14 +34,24 @@ struct publisher_status {
   broker_state state = broker_state::connecting;
   /// Last error reported by librdkafka, empty when none.
   std::string last_error;
+  /// With messages queued: milliseconds since the broker last answered a
+  /// delivery (or since the oldest of them was queued); 0 otherwise. A
+  /// stalled broker keeps its connections but answers nothing.
+  uint64_t unanswered_ms = 0;
   /// True on the last status, after the flush on shutdown.
   bool final = false;
+
+  /// Messages wait and the broker has not answered for 3 s or more.
+  bool stalled() const {
+    return queued > 0 && unanswered_ms >= 3000;
+  }
 };
 
 inline bool operator==(const publisher_status& x, const publisher_status& y) {
   return x.sent == y.sent && x.delivered == y.delivered && x.failed == y.failed
          && x.dropped == y.dropped && x.queued == y.queued && x.state == y.state
-         && x.last_error == y.last_error && x.final == y.final;
+         && x.last_error == y.last_error && x.final == y.final
+         && x.unanswered_ms / 1000 == y.unanswered_ms / 1000;
 }
 
 inline bool operator!=(const publisher_status& x, const publisher_status& y) {
@@ -51,7 +61,8 @@ inline bool operator!=(const publisher_status& x, const publisher_status& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, publisher_status& x) {
   return f(caf::meta::type_name("publisher_status"), x.sent, x.delivered,
-           x.failed, x.dropped, x.queued, x.state, x.last_error, x.final);
+           x.failed, x.dropped, x.queued, x.state, x.last_error,
+           x.unanswered_ms, x.final);
 }
 
 /// What the consumer tells the window besides samples: payloads it could

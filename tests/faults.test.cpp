@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <functional>
 #include <mutex>
@@ -556,4 +557,39 @@ TEST_CASE_FIXTURE(broker_fixture,
           << view.max_rss_kib() << " KiB");
   if (!sanitized)
     CHECK(view.max_rss_kib() < 128 * 1024);
+}
+
+TEST_CASE("a stalled broker (SIGSTOP) is shown as not answering by producer "
+          "and viewer, not as up, and nothing is lost") {
+  auto file = test::temp_path("stall-bootstrap");
+  test::process broker{{test::kscope_binary(), "broker", "--bootstrap-file",
+                        file}};
+  REQUIRE(broker.wait_for_output("127.0.0.1:"));
+  std::string bootstrap;
+  std::ifstream{file} >> bootstrap;
+  test::process producer{{test::kscope_binary(), "produce", "-b", bootstrap,
+                          "-i", "100ms", "--host", "stall-host"}};
+  test::process viewer{{"env", "-u", "DISPLAY", test::kscope_binary(), "view",
+                        "-b", bootstrap, "-o", "beginning"}};
+  REQUIRE(test::consume_all(bootstrap, "test-topic", 5).size() >= 5);
+  std::this_thread::sleep_for(2s);
+  broker.signal(SIGSTOP);
+  std::this_thread::sleep_for(10s);
+  broker.signal(SIGCONT);
+  std::this_thread::sleep_for(6s);
+  producer.signal(SIGTERM);
+  viewer.signal(SIGTERM);
+  auto code = producer.wait();
+  auto out = producer.output();
+  INFO(out);
+  CHECK(code == 0);
+  CHECK(out.find("broker not answering (no acknowledgement for")
+        != std::string::npos);
+  CHECK(viewer.wait() == 0);
+  auto seen = viewer.output();
+  INFO(seen);
+  CHECK(seen.find("not answering") != std::string::npos);
+  CHECK(seen.find("broker reconnected") != std::string::npos);
+  broker.signal(SIGTERM);
+  CHECK(broker.wait() == 0);
 }

@@ -219,6 +219,7 @@ kafka_producer::~kafka_producer() {
 void kafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
                                  void* opaque) {
   auto* self = static_cast<kafka_producer*>(opaque);
+  self->last_answer_ = std::chrono::steady_clock::now();
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->counters_.delivered;
     self->counters_.state = broker_state::up;
@@ -273,6 +274,8 @@ bool kafka_producer::try_produce(std::string_view key,
 
 void kafka_producer::produce(std::string_view key, std::string_view payload,
                              int64_t ts_ms) {
+  if (pending() == 0)
+    last_answer_ = std::chrono::steady_clock::now();
   ++counters_.sent;
   if (overflow_.empty() && try_produce(key, payload, ts_ms))
     return;
@@ -298,6 +301,11 @@ void kafka_producer::poll() {
 publisher_status kafka_producer::status() const {
   auto result = counters_;
   result.queued = pending();
+  if (result.queued > 0)
+    result.unanswered_ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - last_answer_)
+        .count());
   return result;
 }
 
@@ -463,13 +471,14 @@ bool kafka_consumer::assign() {
   return assigned_;
 }
 
-void kafka_consumer::probe(int timeout_ms) {
+bool kafka_consumer::probe(int timeout_ms) {
   const rd_kafka_metadata_t* md = nullptr;
   auto err = rd_kafka_metadata(rk_.get(), 0, nullptr, &md, timeout_ms);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return;
+    return false;
   rd_kafka_metadata_destroy(md);
   health_.state = broker_state::up;
+  return true;
 }
 
 bool kafka_consumer::handle(const rd_kafka_message_t& msg) {

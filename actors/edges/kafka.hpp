@@ -151,6 +151,10 @@ private:
 
   producer_settings cfg_;
   publisher_status counters_;
+  /// When the broker last answered a delivery, or the queue last went from
+  /// empty to not empty.
+  std::chrono::steady_clock::time_point last_answer_
+    = std::chrono::steady_clock::now();
   std::optional<std::string> fatal_;
   std::deque<queued_message> overflow_;
   // Declared last: destroyed first, while the state its callbacks touch
@@ -254,7 +258,15 @@ public:
   /// Asks the cluster for metadata, waiting up to `timeout_ms`; an answer
   /// means a broker is reachable again, so the state goes back to up. A
   /// quiet topic sends no messages that would say so. Blocks.
-  void probe(int timeout_ms);
+  bool probe(int timeout_ms);
+
+  /// Marks the broker as not answering (down) with `why`: connections look
+  /// open but a request went unanswered. The next record or probe answer
+  /// sets it up again.
+  void mark_unanswered(std::string why) {
+    health_.state = broker_state::down;
+    health_.last_error = std::move(why);
+  }
 
   /// Set once librdkafka reported an error that retrying cannot mend.
   const std::optional<std::string>& fatal_error() const noexcept {

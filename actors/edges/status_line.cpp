@@ -26,6 +26,12 @@ std::string status_line::render(const publisher_status& x) {
   if (x.dropped > 0)
     result += "  dropped " + std::to_string(x.dropped);
   result += "  broker ";
+  if (x.stalled() && x.state != broker_state::down) {
+    // Connected, but nothing acknowledged lately: "up" would be a guess.
+    result += "not answering (no acknowledgement for "
+              + std::to_string(x.unanswered_ms / 1000) + " s)";
+    return result;
+  }
   result += to_string(x.state);
   if (x.state == broker_state::down && !x.last_error.empty())
     result += " (" + x.last_error + "; retrying)";
@@ -58,7 +64,8 @@ void status_line::update(const publisher_status& x) {
   } else {
     auto now = std::chrono::steady_clock::now();
     bool changed = x.state != last_.state || x.last_error != last_.last_error
-                   || x.failed != last_.failed || x.dropped != last_.dropped;
+                   || x.failed != last_.failed || x.dropped != last_.dropped
+                   || x.stalled() != last_.stalled();
     if (x.final || changed || now - last_log_ >= log_every_) {
       print_line(text);
       last_log_ = now;
