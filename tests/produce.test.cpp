@@ -231,3 +231,33 @@ TEST_CASE_FIXTURE(broker_fixture,
   check_sequence(read(recs.size()), recs.size());
   std::remove("/tmp/kscope-pipe.err");
 }
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "the embedded broker refuses a message too large to keep "
+                  "and loses none it acknowledged") {
+  auto res = test::run(produce({"--count", "10", "-i", "100ms"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  // 6 MB in one message, as a hostile client sends it: above what the
+  // broker keeps per partition, it used to be acknowledged and push out
+  // the ten samples before it.
+  std::string file = "/tmp/kscope-test-big-" + std::to_string(getpid());
+  {
+    std::ofstream out{file, std::ios::binary};
+    out << std::string(6'000'000, 'x');
+  }
+  auto big = test::run({"kcat", "-P", "-b", broker->bootstrap(), "-t", topic,
+                        "-X", "message.max.bytes=10000000", "-X",
+                        "message.timeout.ms=5000", file},
+                       60s);
+  std::remove(file.c_str());
+  INFO(big.output);
+  CHECK(big.code != 0);
+  // Every acknowledged sample is still there, and nothing else.
+  check_sequence(read(10), 10);
+  CHECK(test::consume_all(broker->bootstrap(), topic, 0).size() == 10);
+  // The broker still serves small messages after the refusal.
+  res = test::run(produce({"--count", "1"}));
+  CHECK(res.code == 0);
+  CHECK(test::consume_all(broker->bootstrap(), topic, 11).size() == 11);
+}

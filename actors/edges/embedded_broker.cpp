@@ -20,6 +20,14 @@ std::unique_ptr<embedded_broker> embedded_broker::start(int brokers,
   std::unique_ptr<embedded_broker> result{new embedded_broker};
   kafka_config conf;
   rd_kafka_conf_set_log_cb(conf.get(), discard_log);
+  // The mock cluster reads requests up to the hosting client's
+  // receive.message.max.bytes (100 MB by default) and drops the connection
+  // of any larger one before it is stored.
+  if (auto problem = conf.set("receive.message.max.bytes",
+                              std::to_string(max_request_bytes))) {
+    err = "cannot start the embedded broker: " + *problem;
+    return nullptr;
+  }
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), errstr,
                                 sizeof(errstr));

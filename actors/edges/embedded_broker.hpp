@@ -13,8 +13,21 @@ namespace kscope {
 /// librdkafka's mock cluster: a Kafka-protocol broker in this process on
 /// 127.0.0.1 and a random port, keeping data in memory. Real clients (kcat,
 /// kafka-python, other kscope processes) can reach it.
+///
+/// It keeps about 5 MiB or 100,000 batches per partition and drops the
+/// oldest beyond that, so one huge batch would push out data it had already
+/// acknowledged. It therefore refuses any request over `max_request_bytes`
+/// (Kafka's default message.max.bytes plus framing) by closing that
+/// client's connection before the request is stored: the sender retries
+/// until its message.timeout.ms and then gets a delivery error, and the
+/// rest of the log stays intact.
 class embedded_broker {
 public:
+  /// The largest request the broker reads: 1 MiB of records (Kafka's
+  /// default message.max.bytes, 1,048,588) plus 16 KiB for the request's
+  /// header, client id and topic name.
+  static constexpr int max_request_bytes = 1048588 + 16384;
+
   /// Starts a cluster of `brokers` brokers; returns nullptr and sets `err`
   /// on failure.
   static std::unique_ptr<embedded_broker> start(int brokers, std::string& err);
