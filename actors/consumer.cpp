@@ -116,6 +116,7 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
       }
       const auto& health = st.kafka->health();
       st.status.state = health.state;
+      st.status.state_age_s = st.state_age.age_s(health.state, now);
       st.status.last_error = health.last_error;
       if (auto& fatal = st.kafka->fatal_error()) {
         self->send(sink, st.status);
@@ -126,6 +127,7 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
         st.next_status = now + cfg.status_interval;
         if (st.status.malformed != st.last_sent.malformed
             || st.status.state != st.last_sent.state
+            || st.status.state_age_s != st.last_sent.state_age_s
             || st.status.last_error != st.last_sent.last_error) {
           st.last_sent = st.status;
           self->send(sink, st.status);

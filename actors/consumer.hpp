@@ -8,6 +8,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/edges/kafka.hpp"
+#include "actors/logic/clock.hpp"
 #include "messages/codec.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/sample.hpp"
@@ -41,6 +42,7 @@ struct consumer_state {
   consumer_status last_sent;
   std::chrono::steady_clock::time_point next_status;
   std::chrono::steady_clock::time_point next_probe;
+  state_timer state_age;
   /// When the last record arrived (or the broker last answered a probe).
   std::chrono::steady_clock::time_point last_heard
     = std::chrono::steady_clock::now();

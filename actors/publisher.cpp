@@ -17,6 +17,8 @@ publisher(publisher_actor::stateful_pointer<publisher_state> self,
   auto report = [=](bool final) {
     auto& st = self->state;
     auto status = st.producer->status();
+    status.state_age_s = st.state_age.age_s(status.state,
+                                            std::chrono::steady_clock::now());
     if (cfg.outbox)
       status.dropped += cfg.outbox->dropped();
     status.final = final;

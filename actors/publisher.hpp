@@ -11,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/edges/kafka.hpp"
+#include "actors/logic/clock.hpp"
 #include "actors/edges/sample_outbox.hpp"
 #include "messages/codec.hpp"
 #include "messages/interfaces.hpp"
@@ -44,6 +45,7 @@ struct publisher_state {
   caf::actor_clock::time_point drain_deadline;
   caf::actor_clock::time_point next_status;
   publisher_status last_reported;
+  state_timer state_age;
 };
 
 /// Encodes each `sample` and hands it to `producer`, keyed by host; a

@@ -98,6 +98,7 @@ window(window_actor::stateful_pointer<window_state> self,
       auto& st = self->state;
       st.status.malformed = x.malformed;
       st.status.state = x.state;
+      st.status.state_age_s = x.state_age_s;
       st.status.last_error = x.last_error;
     },
     [=](tick_atom) {

@@ -77,6 +77,8 @@ struct viewer_status {
   double latency_ms = -1;
   double latency_max_ms = -1;
   broker_state state = broker_state::connecting;
+  /// Whole seconds `state` has held.
+  uint64_t state_age_s = 0;
   std::string last_error;
   /// True while the user has paused the display.
   bool paused = false;
@@ -89,6 +91,7 @@ struct viewer_status {
            && skewed == y.skewed
            && malformed == y.malformed && latency_ms == y.latency_ms
            && latency_max_ms == y.latency_max_ms && state == y.state
+           && state_age_s == y.state_age_s
            && last_error == y.last_error && paused == y.paused
            && notice == y.notice;
   }
@@ -109,7 +112,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
   return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
            x.refused, x.skewed, x.malformed, x.latency_ms,
-           x.latency_max_ms, x.state, x.last_error, x.paused, x.notice);
+           x.latency_max_ms, x.state, x.state_age_s, x.last_error, x.paused, x.notice);
 }
 
 /// An immutable picture of the window at one moment: all the renderer

@@ -18,6 +18,10 @@ enum class broker_state : uint8_t {
 /// Returns "connecting", "up" or "down".
 const char* to_string(broker_state x);
 
+/// "down", or "down for 12 s" once a state other than "up" has held for
+/// 3 s or more: a state shown without its age may be stale news.
+std::string to_string(broker_state x, uint64_t age_s);
+
 /// Progress of the publishing side, sent to the status sink on a timer and
 /// once more, with `final` set, when the publisher stops.
 struct publisher_status {
@@ -32,6 +36,8 @@ struct publisher_status {
   /// Messages librdkafka still holds (in flight or waiting for a broker).
   uint64_t queued = 0;
   broker_state state = broker_state::connecting;
+  /// Whole seconds `state` has held.
+  uint64_t state_age_s = 0;
   /// Last error reported by librdkafka, empty when none.
   std::string last_error;
   /// With messages queued: milliseconds since the broker last answered a
@@ -50,6 +56,7 @@ struct publisher_status {
 inline bool operator==(const publisher_status& x, const publisher_status& y) {
   return x.sent == y.sent && x.delivered == y.delivered && x.failed == y.failed
          && x.dropped == y.dropped && x.queued == y.queued && x.state == y.state
+         && x.state_age_s == y.state_age_s
          && x.last_error == y.last_error && x.final == y.final
          && x.unanswered_ms / 1000 == y.unanswered_ms / 1000;
 }
@@ -61,7 +68,8 @@ inline bool operator!=(const publisher_status& x, const publisher_status& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, publisher_status& x) {
   return f(caf::meta::type_name("publisher_status"), x.sent, x.delivered,
-           x.failed, x.dropped, x.queued, x.state, x.last_error,
+           x.failed, x.dropped, x.queued, x.state, x.state_age_s,
+           x.last_error,
            x.unanswered_ms, x.final);
 }
 
@@ -71,13 +79,15 @@ struct consumer_status {
   /// Indexed by decode_error (index 0, none, unused); see codec.hpp.
   std::array<uint64_t, 9> malformed{};
   broker_state state = broker_state::connecting;
+  /// Whole seconds `state` has held.
+  uint64_t state_age_s = 0;
   std::string last_error;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, consumer_status& x) {
   return f(caf::meta::type_name("consumer_status"), x.malformed, x.state,
-           x.last_error);
+           x.state_age_s, x.last_error);
 }
 
 /// What happened at the renderer's surface, told to its parent.

@@ -519,4 +519,23 @@ TEST_CASE("the status line shows rate, counts, latency and the broker") {
   CHECK(status_text(down)
         == "0.0 msg/s  received 0  malformed 4 (out_of_range 4)  latency -"
            "  broker down (all brokers down)  PAUSED");
+  // A state other than up held for 3 s or more carries its age.
+  down.paused = false;
+  down.state_age_s = 2;
+  CHECK(status_text(down).find("broker down (all") != std::string::npos);
+  down.state_age_s = 75;
+  CHECK(status_text(down).find("broker down for 75 s (all")
+        != std::string::npos);
+  idle.state_age_s = 600;
+  CHECK(status_text(idle).find("broker connecting for 10 min")
+        != std::string::npos);
+  idle.state_age_s = 3 * 3600 + 5 * 60 + 9;
+  CHECK(status_text(idle).find("broker connecting for 3 h 5 min")
+        != std::string::npos);
+  viewer_status up;
+  up.state = broker_state::up;
+  up.state_age_s = 600;
+  CHECK(status_text(up).find("broker up  ") == std::string::npos);
+  CHECK(status_text(up).find("broker up") != std::string::npos);
+  CHECK(status_text(up).find(" for ") == std::string::npos);
 }

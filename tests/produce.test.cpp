@@ -175,6 +175,15 @@ TEST_CASE("an unreachable broker is reported and waited for, and undelivered "
   CHECK(res.output.find("0 of 3 samples delivered") != std::string::npos);
 }
 
+TEST_CASE("the producer's status says how long the broker has been down") {
+  auto res = test::run({test::kscope_binary(), "produce", "-b",
+                        "127.0.0.1:1", "-i", "100ms", "--count", "40",
+                        "--flush-timeout", "1s"});
+  INFO(res.output);
+  CHECK(res.code == 1);
+  CHECK(std::regex_search(res.output, std::regex{"broker down for [3-9] s"}));
+}
+
 TEST_CASE_FIXTURE(broker_fixture,
                   "signals arriving together are one orderly stop, not an "
                   "abort") {

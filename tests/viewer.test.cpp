@@ -7,6 +7,7 @@
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <regex>
 
 #include <unistd.h>
 
@@ -314,9 +315,12 @@ TEST_CASE_FIXTURE(broker_fixture,
 }
 
 TEST_CASE("a broker never reached is said so, not called a disconnect") {
-  auto res = test::run(headless_view("127.0.0.1:1", {"--duration", "4s"}),
+  auto res = test::run(headless_view("127.0.0.1:1", {"--duration", "6s"}),
                        30s);
   INFO(res.output);
   CHECK(res.output.find("cannot reach the broker") != std::string::npos);
   CHECK(res.output.find("disconnected") == std::string::npos);
+  // The final status says how long the broker has been down, so a reader
+  // of a log can tell stale news from fresh.
+  CHECK(std::regex_search(res.output, std::regex{"broker down for [3-9] s"}));
 }

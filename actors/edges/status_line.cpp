@@ -32,7 +32,7 @@ std::string status_line::render(const publisher_status& x) {
               + std::to_string(x.unanswered_ms / 1000) + " s)";
     return result;
   }
-  result += to_string(x.state);
+  result += to_string(x.state, x.state_age_s);
   if (x.state == broker_state::down && !x.last_error.empty())
     result += " (" + x.last_error + "; retrying)";
   else if ((x.failed > 0 || x.dropped > 0) && !x.last_error.empty())

@@ -545,7 +545,7 @@ std::string status_text(const viewer_status& x) {
     out += "  latency -";
   }
   out += "  broker ";
-  out += to_string(x.state);
+  out += to_string(x.state, x.state_age_s);
   if (x.state == broker_state::down && !x.last_error.empty())
     out += " (" + x.last_error + ')';
   if (x.paused)
