@@ -1,5 +1,7 @@
 #include "actors/logic/proc_stat.hpp"
 
+#include "actors/logic/proc_text.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -10,6 +12,8 @@
 #include <utility>
 
 namespace kscope {
+
+using namespace proc_text;
 
 namespace {
 
@@ -27,56 +31,6 @@ constexpr uint64_t cpu_times::*counter_fields[] = {
   &cpu_times::softirq, &cpu_times::steal,   &cpu_times::guest,
   &cpu_times::guest_nice,
 };
-
-/// Longest piece of input quoted in an error message.
-constexpr std::size_t max_quoted_chars = 40;
-
-bool is_blank(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-bool is_digits(std::string_view s) noexcept {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
-}
-
-/// Removes the next blank-separated token from the front of `rest` and
-/// returns it; empty when only blanks remain.
-std::string_view next_token(std::string_view& rest) noexcept {
-  std::size_t begin = 0;
-  while (begin < rest.size() && is_blank(rest[begin]))
-    ++begin;
-  std::size_t end = begin;
-  while (end < rest.size() && !is_blank(rest[end]))
-    ++end;
-  auto token = rest.substr(begin, end - begin);
-  rest.remove_prefix(end);
-  return token;
-}
-
-/// Parses a whole token as a decimal number: no sign, no blanks, no locale.
-bool parse_number(std::string_view token, uint64_t& out) noexcept {
-  const char* last = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), last, out);
-  return !token.empty() && ec == std::errc{} && ptr == last;
-}
-
-/// Input text for an error message, cut short so the message stays short.
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  out += text.substr(0, max_quoted_chars);
-  if (text.size() > max_quoted_chars)
-    out += "...";
-  out += '\'';
-  return out;
-}
-
-bool fail(std::string* err, std::string message) {
-  if (err != nullptr)
-    *err = std::move(message);
-  return false;
-}
 
 /// Reads the counters following the name of a `cpu` line into `out`.
 bool parse_counters(std::string_view name, std::string_view rest,
@@ -130,32 +84,6 @@ bool parse_line(std::string_view line, proc_stat_reading& reading,
     return false;
   reading.cores[index] = times;
   return true;
-}
-
-/// Reads a file to its end. procfs reports a size of 0, so the size is never
-/// asked for.
-std::optional<std::string> read_file(const std::string& path, std::string* err) {
-  auto report = [&](int error_number) -> std::optional<std::string> {
-    fail(err, "cannot read " + path + ": "
-                + std::generic_category().message(error_number));
-    return std::nullopt;
-  };
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{
-    std::fopen(path.c_str(), "rb"), &std::fclose};
-  if (!file)
-    return report(errno);
-  std::string text;
-  char buffer[4096];
-  errno = 0;
-  for (;;) {
-    const auto n = std::fread(buffer, 1, sizeof(buffer), file.get());
-    text.append(buffer, n);
-    if (n < sizeof(buffer))
-      break;
-  }
-  if (std::ferror(file.get()))
-    return report(errno != 0 ? errno : EIO);
-  return text;
 }
 
 } // namespace
@@ -242,6 +170,14 @@ cpu_usage_meter::measure_text(std::string_view text, std::string* err) {
   baseline_ = std::move(now);
   last_ = out;
   return out;
+}
+
+size_t cpu_usage_meter::online_cores() const {
+  if (!baseline_)
+    return 0;
+  return static_cast<size_t>(std::count_if(
+    baseline_->cores.begin(), baseline_->cores.end(),
+    [](const auto& x) { return x.has_value(); }));
 }
 
 } // namespace kscope

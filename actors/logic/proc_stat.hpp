@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,6 +81,9 @@ public:
   /// Same as measure(), but from given text rather than the file.
   std::optional<result> measure_text(std::string_view text,
                                      std::string* err = nullptr);
+
+  /// Cores online at the last reading (0 before any).
+  size_t online_cores() const;
 
   /// The file that measure() reads.
   const std::string& path() const noexcept {
