@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "messages/sample.hpp"
 
@@ -15,10 +16,14 @@ enum class wire_format {
   /// percent (42 % is `00 2A`), nothing else.
   seed,
   /// One JSON object: {"host":..,"seq":..,"ts":..,"cpu":..,"user":..,
-  /// "system":..,"cores":[..]}.
+  /// "system":..,"cores":[..]} and, for each other kind sampled, "mem":{..},
+  /// "net":[..], "disk":[..], "load":{..}, "gpu":[..] with Telegraf's field
+  /// names (the README has the schema).
   json,
-  /// Influx line protocol as Telegraf's cpu input writes it: a `cpu-total`
-  /// line, then one line per core.
+  /// Influx line protocol as Telegraf's inputs write it: `cpu` (a
+  /// `cpu-total` line, then one line per core), `mem`, `swap`, `net` (one
+  /// line per interface), `diskio` (one per disk), `system` and
+  /// `nvidia_smi` (one per GPU), all in one message.
   influx,
 };
 
@@ -53,8 +58,12 @@ constexpr size_t max_payload_size = 64 * 1024;
 /// Most cores a sample may carry.
 constexpr size_t max_cores = 4096;
 
-/// Longest host name a sample may carry.
+/// Longest host name a sample may carry (and device name: interface, disk
+/// or GPU).
 constexpr size_t max_host_size = 255;
+
+/// Most interfaces, disks or GPUs a sample may carry, each.
+constexpr size_t max_devices = 256;
 
 /// Appends the wire form of `x` in format `fmt` to `out`. Values are written
 /// as they are; the seed format truncates `cpu` to an integer, as the original
@@ -62,10 +71,18 @@ constexpr size_t max_host_size = 255;
 void encode(wire_format fmt, const sample& x, std::string& out);
 
 /// Decodes `payload`, detecting its format: exactly 2 bytes is seed, a leading
-/// `{` is JSON, a leading `cpu` measurement is Influx line protocol. On
-/// success, fills `out` (fields the format lacks keep their zero values),
-/// stores the detected format in `fmt` if non-null, and returns
-/// decode_error::none. Never throws.
+/// `{` is JSON, a leading measurement name is Influx line protocol. On
+/// success, appends its samples to `out` (one, or for line protocol one per
+/// host and timestamp, or none when every line was of a measurement kscope
+/// does not draw), stores the detected format in `fmt` and the number of
+/// lines skipped as unknown in `skipped` if non-null, and returns
+/// decode_error::none. On failure `out` is as it was. Never throws.
+decode_error decode_all(std::string_view payload, std::vector<sample>& out,
+                        wire_format* fmt = nullptr, size_t* skipped = nullptr);
+
+/// Decodes a payload that holds one sample into `out` (fields the format
+/// lacks keep their zero values); the first when it holds several, and
+/// decode_error::missing_field when it holds none.
 decode_error decode(std::string_view payload, sample& out,
                     wire_format* fmt = nullptr);
 
