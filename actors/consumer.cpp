@@ -12,10 +12,6 @@ namespace kscope {
 
 namespace {
 
-} // namespace
-
-namespace {
-
 /// Control and format characters that can move the cursor, reorder or hide
 /// text: C0 and C1 controls, DEL, soft hyphen, bidi marks, embeddings,
 /// overrides and isolates, zero-width characters, line and paragraph
@@ -52,18 +48,44 @@ void sanitize_series_name(std::string& name) {
   name = std::move(result);
 }
 
-decode_error to_sample(const kafka_record& rec, sample& out) {
-  auto err = decode(rec.value, out);
+decode_error to_samples(const kafka_record& rec, std::vector<sample>& out,
+                        uint64_t* skipped) {
+  auto first = out.size();
+  size_t skipped_lines = 0;
+  auto err = decode_all(rec.value, out, nullptr, &skipped_lines);
   if (err != decode_error::none)
     return err;
-  if (out.host.empty())
-    out.host = rec.key.empty() ? std::string{rec.topic} : std::string{rec.key};
-  // Names are drawn, logged and written to CSV: no escapes, no line breaks.
-  sanitize_series_name(out.host);
-  // The seed format carries no time: the record's timestamp (producer time
-  // for a default topic) is the best there is.
-  if (out.ts_ns == 0 && rec.timestamp_ms > 0)
-    out.ts_ns = rec.timestamp_ms * 1000000;
+  if (skipped != nullptr)
+    *skipped += skipped_lines;
+  for (auto i = first; i < out.size(); ++i) {
+    auto& x = out[i];
+    if (x.host.empty())
+      x.host = rec.key.empty() ? std::string{rec.topic} : std::string{rec.key};
+    // Names are drawn, logged and written to CSV: no escapes, no line
+    // breaks.
+    sanitize_series_name(x.host);
+    for (auto& n : x.nets)
+      sanitize_series_name(n.name);
+    for (auto& d : x.disks)
+      sanitize_series_name(d.name);
+    for (auto& g : x.gpus)
+      sanitize_series_name(g.name);
+    // The seed format carries no time: the record's timestamp (producer
+    // time for a default topic) is the best there is.
+    if (x.ts_ns == 0 && rec.timestamp_ms > 0)
+      x.ts_ns = rec.timestamp_ms * 1000000;
+  }
+  return decode_error::none;
+}
+
+decode_error to_sample(const kafka_record& rec, sample& out) {
+  std::vector<sample> xs;
+  auto err = to_samples(rec, xs);
+  if (err == decode_error::none && xs.empty())
+    err = decode_error::missing_field;
+  if (err != decode_error::none)
+    return err;
+  out = std::move(xs.front());
   return decode_error::none;
 }
 
@@ -81,11 +103,8 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
       std::vector<sample> batch;
       auto records = st.kafka->poll(cfg.poll_timeout_ms, cfg.batch,
                      [&](const kafka_record& rec) {
-                       sample x;
-                       auto err = to_sample(rec, x);
-                       if (err == decode_error::none)
-                         batch.push_back(std::move(x));
-                       else
+                       auto err = to_samples(rec, batch, &st.status.skipped);
+                       if (err != decode_error::none)
                          ++st.status.malformed[static_cast<size_t>(err)];
                      });
       if (records > 0)
@@ -126,6 +145,7 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
       if (now >= st.next_status) {
         st.next_status = now + cfg.status_interval;
         if (st.status.malformed != st.last_sent.malformed
+            || st.status.skipped != st.last_sent.skipped
             || st.status.state != st.last_sent.state
             || st.status.state_age_s != st.last_sent.state_age_s
             || st.status.last_error != st.last_sent.last_error) {

@@ -63,9 +63,15 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
          std::shared_ptr<kafka_consumer> kafka, consumer_config cfg,
          window_actor sink);
 
-/// Turns one record into a sample for the window; pure, for tests. Returns
-/// decode_error::none and fills `out` on success. The series name is
-/// sanitized (see sanitize_series_name).
+/// Turns one record into samples for the window, appended to `out`; pure,
+/// for tests. Returns decode_error::none on success, adding to `*skipped`
+/// the lines of measurements kscope does not draw. Series and device names
+/// are sanitized (see sanitize_series_name).
+decode_error to_samples(const kafka_record& rec, std::vector<sample>& out,
+                        uint64_t* skipped = nullptr);
+
+/// to_samples for a record of one sample: the first, and
+/// decode_error::missing_field when it held none.
 decode_error to_sample(const kafka_record& rec, sample& out);
 
 /// Makes a series name from a payload or a key safe to draw, log and write

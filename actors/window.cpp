@@ -97,6 +97,7 @@ window(window_actor::stateful_pointer<window_state> self,
     [=](const consumer_status& x) {
       auto& st = self->state;
       st.status.malformed = x.malformed;
+      st.status.skipped = x.skipped;
       st.status.state = x.state;
       st.status.state_age_s = x.state_age_s;
       st.status.last_error = x.last_error;

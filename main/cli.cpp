@@ -7,6 +7,7 @@
 
 #include "actors/consumer.hpp"
 #include "actors/sampler.hpp"
+#include "actors/edges/flags.hpp"
 #include "actors/edges/typed_options.hpp"
 #include "messages/errors.hpp"
 
@@ -15,135 +16,6 @@ namespace kscope {
 namespace {
 
 using namespace cli;
-
-const char* duration_hint = "a duration like 500ms, 0.5s or 2m";
-const auto whole_number = number_in<uint64_t>(0, UINT64_MAX);
-
-/// -b, -X and, unless the subcommand binds its own, -t.
-void add_kafka_options(CLI::App& cmd, kafka_options& opts,
-                       const std::string& default_brokers, bool topic = true) {
-  typed(cmd, "-b,--brokers", opts.brokers, broker_list, "", "Bootstrap broker(s), host:port[,host:port...] (default: "
-              + default_brokers + ")");
-  if (topic)
-    typed(cmd, "-t,--topic", opts.topic, topic_name, "", "Topic")
-      ->default_str("test-topic");
-  typed_list(cmd, "-X", opts.properties, split_property, "key=value",
-             "librdkafka property key=value (repeatable), e.g. "
-             "-X security.protocol=SASL_SSL")
-    ->type_name("KEY=VALUE")
-    ->allow_extra_args(false);
-}
-
-void add_produce_options(CLI::App& cmd, produce_options& opts,
-                         const std::string& default_brokers) {
-  add_kafka_options(cmd, opts.kafka, default_brokers);
-  typed(cmd, "-i,--interval", opts.interval,
-        [](const std::string& text) {
-          auto x = parse_duration(text);
-          if (x && *x < min_sampling_interval)
-            refuse("--interval " + excerpt(text)
-                   + " is below 100ms: /proc/stat counts in 10 ms ticks");
-          return x;
-        },
-        duration_hint, "Sampling interval, at least 100ms (e.g. 500ms, 1s)")
-    ->default_str("500ms");
-  typed(cmd, "--format", opts.format, parse_wire_format,
-        "seed, json or influx",
-        "Wire format: seed (the original 2-byte integer), json, influx "
-        "(Telegraf's cpu line protocol)")
-    ->default_str("json");
-  typed(cmd, "-c,--count", opts.count, whole_number, "a whole number >= 0",
-        "Stop after N samples; exit 0 only if all were delivered");
-  typed(cmd, "--host", opts.host,
-        [](const std::string& text) {
-          return text.empty() ? std::nullopt : std::optional{text};
-        },
-        "1 to 255 bytes of UTF-8 without control characters",
-        "Host name stamped on samples and used as the Kafka key (default: "
-        "this machine's)");
-  typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
-        duration_hint, "Longest wait for queued messages on shutdown")
-    ->default_str("10s");
-  cmd.add_option("--proc-root", opts.proc_root,
-                 "Folder holding the stat file to sample")
-    ->capture_default_str();
-}
-
-/// Options of the chart and the window, shared by `view` and `run`.
-void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
-  auto& style = opts.style;
-  typed(cmd, "-w,--window", opts.window, number_in<size_t>(1, 1000000),
-        "1..1000000 points", "Points kept per series")
-    ->default_str("200");
-  cmd.add_flag("--per-core", opts.per_core, "Also draw one series per core");
-  typed(cmd, "--fps", opts.fps, number_in<double>(0.2, 240), "0.2..240",
-        "Most redraws per second (the chart scrolls with time)")
-    ->default_str("10");
-  typed(cmd, "--type", style.type, parse_chart_type, "line, area or bar",
-        "Chart type: line, area or bar")
-    ->default_str("line");
-  typed(cmd, "--smooth", style.smooth, parse_smoothing,
-        "none, moving-average or interval-mean",
-        "Smoothing: none, moving-average or interval-mean")
-    ->default_str("none");
-  cmd.add_option("--title", style.title, "Chart title")->capture_default_str();
-  cmd.add_option("--x-label", style.x_label, "x axis label")
-    ->capture_default_str();
-  cmd.add_option("--y-label", style.y_label, "y axis label")
-    ->capture_default_str();
-  typed_list(cmd, "--color", style.palette, parse_color,
-             "#rrggbb or a colour name",
-             "Series colour, #rrggbb or a name (repeatable, in order)");
-  typed(cmd, "--span", style.span_s,
-        [](const std::string& text) -> std::optional<double> {
-          if (text == "auto")
-            return 0.0;
-          auto x = parse_duration(text);
-          if (!x || x->count() == 0)
-            return std::nullopt;
-          return static_cast<double>(x->count()) / 1000.0;
-        },
-        "auto or a duration like 2m",
-        "Width of the x axis: auto or a duration like 2m")
-    ->default_str("auto");
-  typed(cmd, "--expire", opts.expire, parse_duration, duration_hint,
-        "Drop a series that sent nothing for this long")
-    ->default_str("60s");
-  typed(cmd, "--max-skew", opts.max_skew, parse_duration, duration_hint,
-        "Leave out (and count) samples stamped further than this from "
-        "this machine's clock")
-    ->default_str("5m");
-  cmd.add_option("--snapshot", opts.snapshot,
-                 "Render the chart to this PNG file and exit (after --count "
-                 "or --duration, default 10s)");
-  if (with_count)
-    typed(cmd, "--count", opts.count, whole_number, "a whole number >= 0",
-          "Stop after receiving N samples (exit 1 if fewer arrive)");
-  typed(cmd, "--duration", opts.duration,
-        [](const std::string& text) -> std::optional<std::optional<millis>> {
-          if (auto x = parse_duration(text))
-            return std::optional<millis>{*x};
-          return std::nullopt;
-        },
-        duration_hint, "Stop after this long");
-  cmd.add_option("--csv", opts.csv,
-                 "Append every received sample to this CSV file "
-                 "(host,seq,ts_ns,cpu)");
-  cmd.add_flag("--terminal", opts.terminal,
-               "Draw in the terminal even when a display is available");
-  cmd.add_option("--font", opts.font, "TTF font for the window");
-  cmd.add_option("--width", opts.width, "Window width in pixels")
-    ->capture_default_str()
-    ->check(CLI::Range(320u, 8192u));
-  cmd.add_option("--height", opts.height, "Window height in pixels")
-    ->capture_default_str()
-    ->check(CLI::Range(200u, 8192u));
-  cmd.add_option("--antialias", opts.antialias,
-                 "Multisampling level of the window (0 off, 2, 4, 8); "
-                 "smoother lines at several times the CPU per frame")
-    ->capture_default_str()
-    ->check(CLI::IsMember({0u, 2u, 4u, 8u}));
-}
 
 } // namespace
 

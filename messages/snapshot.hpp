@@ -72,6 +72,8 @@ struct viewer_status {
   uint64_t skewed = 0;
   /// Payloads that did not decode, by decode_error (index 0 unused).
   std::array<uint64_t, decode_error_count> malformed{};
+  /// Lines of measurements kscope does not draw, skipped.
+  uint64_t skipped = 0;
   /// Sample timestamp to the moment the window took it, in milliseconds:
   /// median and maximum over the last second; negative when unknown.
   double latency_ms = -1;
@@ -89,7 +91,8 @@ struct viewer_status {
   bool operator==(const viewer_status& y) const {
     return received == y.received && rate == y.rate && refused == y.refused
            && skewed == y.skewed
-           && malformed == y.malformed && latency_ms == y.latency_ms
+           && malformed == y.malformed && skipped == y.skipped
+           && latency_ms == y.latency_ms
            && latency_max_ms == y.latency_max_ms && state == y.state
            && state_age_s == y.state_age_s
            && last_error == y.last_error && paused == y.paused
@@ -111,8 +114,9 @@ struct viewer_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
   return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
-           x.refused, x.skewed, x.malformed, x.latency_ms,
-           x.latency_max_ms, x.state, x.state_age_s, x.last_error, x.paused, x.notice);
+           x.refused, x.skewed, x.malformed, x.skipped, x.latency_ms,
+           x.latency_max_ms, x.state, x.state_age_s, x.last_error, x.paused,
+           x.notice);
 }
 
 /// An immutable picture of the window at one moment: all the renderer

@@ -78,6 +78,8 @@ typename Inspector::result_type inspect(Inspector& f, publisher_status& x) {
 struct consumer_status {
   /// Indexed by decode_error (index 0, none, unused); see codec.hpp.
   std::array<uint64_t, 9> malformed{};
+  /// Lines of measurements kscope does not draw (Telegraf's docker, ...).
+  uint64_t skipped = 0;
   broker_state state = broker_state::connecting;
   /// Whole seconds `state` has held.
   uint64_t state_age_s = 0;
@@ -86,8 +88,8 @@ struct consumer_status {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, consumer_status& x) {
-  return f(caf::meta::type_name("consumer_status"), x.malformed, x.state,
-           x.state_age_s, x.last_error);
+  return f(caf::meta::type_name("consumer_status"), x.malformed, x.skipped,
+           x.state, x.state_age_s, x.last_error);
 }
 
 /// What happened at the renderer's surface, told to its parent.

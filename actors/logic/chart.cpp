@@ -535,6 +535,9 @@ std::string status_text(const viewer_status& x) {
     out += " (" + kinds + ')';
   if (x.refused > 0)
     out += "  refused " + std::to_string(x.refused) + " (series cap)";
+  if (x.skipped > 0)
+    out += "  skipped " + std::to_string(x.skipped)
+           + " (unknown measurements)";
   if (x.skewed > 0)
     out += "  clock-skewed " + std::to_string(x.skewed);
   if (x.latency_ms >= 0) {
