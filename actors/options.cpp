@@ -29,9 +29,24 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   return std::chrono::milliseconds{static_cast<int64_t>(std::llround(ms))};
 }
 
-} // namespace kscope
-
-namespace kscope {
+std::optional<metric_set> parse_metric_set(std::string_view text) {
+  if (text == "all") {
+    auto all = metric_set::defaults();
+    all.add(metric_kind::gpu);
+    return all;
+  }
+  metric_set result;
+  while (true) {
+    auto comma = text.find(',');
+    auto kind = parse_metric_kind(text.substr(0, comma));
+    if (!kind)
+      return std::nullopt;
+    result.add(*kind);
+    if (comma == std::string_view::npos)
+      return result;
+    text.remove_prefix(comma + 1);
+  }
+}
 
 std::string to_string(millis x) {
   auto n = x.count();

@@ -40,7 +40,19 @@ struct produce_options {
   std::string host;
   std::string proc_root = "/proc";
   millis flush_timeout{10000};
+  /// `--metrics`; unset: every kind but gpu (cpu only with --format seed).
+  std::optional<metric_set> metrics;
+  /// `--interfaces`, `--disks`: sample exactly these; empty: the defaults
+  /// (interfaces but loopback, whole disks).
+  std::vector<std::string> interfaces;
+  std::vector<std::string> disks;
+  /// `--nvml`: the NVIDIA management library to load for gpu.
+  std::string nvml_library = "libnvidia-ml.so.1";
 };
+
+/// Parses "cpu,mem,net" (or "all": every kind, gpu too); std::nullopt on an
+/// unknown or empty name.
+std::optional<metric_set> parse_metric_set(std::string_view text);
 
 /// `kscope broker`
 struct broker_options {

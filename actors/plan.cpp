@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "actors/edges/embedded_broker.hpp"
+#include "actors/edges/nvml.hpp"
 #include "actors/edges/surface.hpp"
 #include "actors/roles.hpp"
 #include "messages/codec.hpp"
@@ -33,6 +34,8 @@ std::string host_name() {
 struct producer_plan {
   std::shared_ptr<kafka_producer> producer;
   sampler_config sampler;
+  /// NVML, when --metrics gpu found it; shared with the sampler's reader.
+  std::shared_ptr<nvml> gpu;
   publisher_config publisher;
   std::string label;
   std::string announce;
@@ -74,6 +77,37 @@ std::optional<int> prepare_producer(const produce_options& opts,
   }
   plan.sampler.interval = opts.interval;
   plan.sampler.proc_root = opts.proc_root;
+  auto metrics = opts.metrics.value_or(
+    opts.format == wire_format::seed ? metric_set::only(metric_kind::cpu)
+                                     : metric_set::defaults());
+  if (opts.format == wire_format::seed
+      && metrics != metric_set::only(metric_kind::cpu)) {
+    error_line("--format seed carries CPU only (the original's 2-byte "
+               "value): use --metrics cpu, or --format json or influx for "
+               + to_string(metrics));
+    return exit_usage;
+  }
+  if (metrics.has(metric_kind::gpu)) {
+    std::string why;
+    plan.gpu = nvml::load(opts.nvml_library, why);
+    if (!plan.gpu || plan.gpu->count() == 0) {
+      // Asked for, not there: said once, and the rest is sampled.
+      std::fprintf(stderr, "kscope: note: --metrics gpu: %s; GPUs are not "
+                           "sampled\n",
+                   plan.gpu ? "NVML found no GPU" : why.c_str());
+      plan.gpu.reset();
+      metrics.remove(metric_kind::gpu);
+    } else {
+      plan.sampler.gpus = [gpu = plan.gpu] { return gpu->read(); };
+    }
+  }
+  if (metrics.empty()) {
+    error_line("--metrics: nothing left to sample");
+    return exit_usage;
+  }
+  plan.sampler.metrics = metrics;
+  plan.sampler.interfaces.names = opts.interfaces;
+  plan.sampler.disks.names = opts.disks;
   plan.sampler.count = opts.count;
   plan.publisher.format = opts.format;
   // Serve delivery reports once per sample rather than 50 ms after each:
@@ -87,7 +121,8 @@ std::optional<int> prepare_producer(const produce_options& opts,
                                           plan.publisher.status_interval);
   plan.publisher.flush_timeout = opts.flush_timeout;
   plan.label = "kscope produce " + settings.topic + "@" + settings.brokers;
-  plan.announce = "sampling " + plan.sampler.host + " every "
+  plan.announce = "sampling " + to_string(plan.sampler.metrics) + " of "
+                  + plan.sampler.host + " every "
                   + to_string(opts.interval) + " as "
                   + std::string{to_string(opts.format)}
                   + (opts.count > 0

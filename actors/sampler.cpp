@@ -13,12 +13,22 @@ sampler_actor::behavior_type
 sampler(sampler_actor::stateful_pointer<sampler_state> self,
         sampler_config cfg, std::shared_ptr<sample_sequence> seq,
         publisher_actor sink) {
-  self->state.meter.emplace(cfg.proc_root);
-  // The first reading is the baseline; the first sample follows one interval
-  // later.
-  if (std::string err; !self->state.meter->measure(&err) && !err.empty()) {
-    self->quit(caf::make_error(errc::sampling_failed, "sampler: " + err));
-    return sampler_actor::behavior_type::make_empty_behavior();
+  system_meter_config mcfg;
+  mcfg.proc_root = cfg.proc_root;
+  mcfg.metrics = cfg.metrics;
+  mcfg.interfaces = cfg.interfaces;
+  mcfg.disks = cfg.disks;
+  mcfg.gpus = cfg.gpus;
+  self->state.meter.emplace(std::move(mcfg));
+  // The first reading is CPU's baseline (and proves every file readable);
+  // the first sample follows one interval later, complete.
+  {
+    std::string err;
+    sample first;
+    if (!self->state.meter->measure(first, &err)) {
+      self->quit(caf::make_error(errc::sampling_failed, "sampler: " + err));
+      return sampler_actor::behavior_type::make_empty_behavior();
+    }
   }
   if (cfg.count != 0 && seq->last.load() >= cfg.count) {
     self->quit();
@@ -30,19 +40,14 @@ sampler(sampler_actor::stateful_pointer<sampler_state> self,
     [=](tick_atom) {
       auto& st = self->state;
       std::string err;
-      auto usage = st.meter->measure(&err);
-      if (!usage) {
+      sample x;
+      x.ts_ns = wall_clock_ns();
+      if (!st.meter->measure(x, &err)) {
         self->quit(caf::make_error(errc::sampling_failed, "sampler: " + err));
         return;
       }
-      sample x;
       x.host = cfg.host;
       x.seq = ++seq->last;
-      x.ts_ns = wall_clock_ns();
-      x.cpu = usage->total.busy;
-      x.user = usage->total.user;
-      x.system = usage->total.system;
-      x.cores = std::move(usage->cores);
       if (cfg.outbox) {
         cfg.outbox->push(std::move(x));
         self->send(sink, outbox_atom_v);

@@ -1,5 +1,7 @@
 #include "actors/edges/flags.hpp"
 
+#include <algorithm>
+
 #include "actors/consumer.hpp"
 #include "actors/sampler.hpp"
 #include "actors/edges/typed_options.hpp"
@@ -42,8 +44,8 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
     ->default_str("500ms");
   typed(cmd, "--format", opts.format, parse_wire_format,
         "seed, json or influx",
-        "Wire format: seed (the original 2-byte integer), json, influx "
-        "(Telegraf's cpu line protocol)")
+        "Wire format: seed (the original 2-byte integer, CPU only), json, "
+        "influx (Telegraf's line protocol)")
     ->default_str("json");
   typed(cmd, "-c,--count", opts.count, whole_number, "a whole number >= 0",
         "Stop after N samples; exit 0 only if all were delivered");
@@ -57,8 +59,37 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
   typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
         duration_hint, "Longest wait for queued messages on shutdown")
     ->default_str("10s");
+  typed(cmd, "--metrics", opts.metrics,
+        [](const std::string& text) -> std::optional<std::optional<metric_set>> {
+          if (auto x = parse_metric_set(text))
+            return std::optional<metric_set>{*x};
+          return std::nullopt;
+        },
+        "a list of cpu, mem, net, disk, load, gpu, or all",
+        "What to sample, e.g. cpu,mem (gpu needs NVIDIA's libnvidia-ml)")
+    ->default_str("cpu,mem,net,disk,load");
+  auto device = [](const std::string& text) -> std::optional<std::string> {
+    if (text.empty() || text.size() > max_host_size
+        || text.find_first_of(" ,=\\") != std::string::npos
+        || std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+      return std::nullopt;
+    return text;
+  };
+  typed_list(cmd, "--interfaces", opts.interfaces, device, "interface names",
+             "Network interfaces to sample (repeatable; default: all but "
+             "loopback)")
+    ->delimiter(',');
+  typed_list(cmd, "--disks", opts.disks, device, "disk names",
+             "Disks to sample (repeatable; default: whole disks, no "
+             "partitions, loop, ram, zram, dm or md devices)")
+    ->delimiter(',');
+  cmd.add_option("--nvml", opts.nvml_library,
+                 "NVIDIA management library loaded for --metrics gpu")
+    ->capture_default_str();
   cmd.add_option("--proc-root", opts.proc_root,
-                 "Folder holding the stat file to sample")
+                 "Folder holding stat, meminfo, net/dev, diskstats and "
+                 "loadavg")
     ->capture_default_str();
 }
 
