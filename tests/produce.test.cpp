@@ -270,3 +270,78 @@ TEST_CASE_FIXTURE(broker_fixture,
   CHECK(res.code == 0);
   CHECK(test::consume_all(broker->bootstrap(), topic, 11).size() == 11);
 }
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "the producer publishes every kind of one instant as "
+                  "Telegraf's measurements in one message") {
+  auto res = test::run(produce({"--proc-root", KSCOPE_TEST_DATA "/proc/box_t0",
+                                "--format", "influx", "--count", "2", "-i",
+                                "100ms"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  CHECK(res.output.find("sampling cpu,mem,net,disk,load of test-host")
+        != std::string::npos);
+  auto recs = test::consume_all(broker->bootstrap(), topic, 2);
+  REQUIRE(recs.size() == 2);
+  for (auto& rec : recs) {
+    INFO(rec.value);
+    std::vector<sample> xs;
+    REQUIRE(decode_all(rec.value, xs) == decode_error::none);
+    REQUIRE(xs.size() == 1);
+    auto& x = xs[0];
+    CHECK(to_string(x.metrics) == "cpu,mem,net,disk,load");
+    CHECK(x.mem.total == 16318480ull * 1024);
+    CHECK(x.nets.size() == 3); // loopback left out
+    CHECK(x.disks.size() == 3); // whole disks only
+    CHECK(x.load.load1 == 0.52);
+    // One line per measurement and tag set.
+    for (auto line : {"\nmem,host=test-host available=8355061760i,",
+                      "\nswap,host=test-host free=1073739776i,",
+                      "\nnet,host=test-host,interface=eth0 bytes_recv=123030515i,",
+                      "\ndiskio,host=test-host,name=sda io_time=800i,",
+                      "\nsystem,host=test-host load1=0.52,load15=0.59,"
+                      "load5=0.58,n_cpus=4i,"})
+      CHECK(rec.value.find(line) != std::string::npos);
+  }
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "GPUs are sampled through NVIDIA's library when it loads, "
+                  "and one line says so when it does not") {
+  auto res = test::run(produce({"--metrics", "cpu,gpu", "--nvml",
+                                KSCOPE_FAKE_NVML, "--format", "influx",
+                                "--count", "1"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  auto recs = test::consume_all(broker->bootstrap(), topic, 1);
+  REQUIRE(recs.size() == 1);
+  CHECK(recs[0].value.find(
+          "\nnvidia_smi,host=test-host,index=0,name=Fake\\ GPU\\ Zero "
+          "memory_free=7168i,memory_total=8192i,memory_used=1024i,"
+          "utilization_gpu=37i,")
+        != std::string::npos);
+  CHECK(recs[0].value.find("index=1,name=Fake\\ GPU\\ One") != std::string::npos);
+  res = test::run(produce({"--metrics", "cpu,gpu", "--nvml",
+                           "/nonexistent/libnvidia-ml.so.1", "--count", "1"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  CHECK(res.output.find("kscope: note: --metrics gpu: "
+                        "/nonexistent/libnvidia-ml.so.1 not found")
+        != std::string::npos);
+  CHECK(res.output.find("sampling cpu of test-host") != std::string::npos);
+  recs = test::consume_all(broker->bootstrap(), topic, 2);
+  REQUIRE(recs.size() == 2);
+  sample x;
+  REQUIRE(decode(recs[1].value, x) == decode_error::none);
+  CHECK(x.metrics == metric_set::only(metric_kind::cpu));
+}
+
+TEST_CASE("--format seed carries CPU only, and says so when asked for more") {
+  auto res = test::run({test::kscope_binary(), "produce", "-b", "127.0.0.1:1",
+                        "--format", "seed", "--metrics", "cpu,mem"});
+  CHECK(res.code == 2);
+  CHECK(res.output
+        == "kscope: error: --format seed carries CPU only (the original's "
+           "2-byte value): use --metrics cpu, or --format json or influx for "
+           "cpu,mem\n");
+}
