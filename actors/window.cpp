@@ -30,30 +30,89 @@ std::string csv_field(const std::string& x) {
   return out;
 }
 
-} // namespace
+/// Writes the CSV rows of one sample: one per metric it holds.
+void write_csv(std::FILE* out, const sample& x, const panel_values& vals) {
+  auto host = csv_field(x.host);
+  auto row = [&](const char* metric, double value) {
+    std::fprintf(out, "%s,%" PRIu64 ",%" PRId64 ",%s,%.17g\n", host.c_str(),
+                 x.seq, x.ts_ns, metric, value);
+  };
+  if (x.metrics.has(metric_kind::cpu))
+    row("cpu", x.cpu);
+  if (auto& v = vals[static_cast<size_t>(metric_kind::mem)]) {
+    row("mem", v->value);
+    row("mem_used", static_cast<double>(x.mem.total - std::min(x.mem.available,
+                                                                x.mem.total)));
+  }
+  if (x.metrics.has(metric_kind::net) && vals[static_cast<size_t>(metric_kind::net)])
+    row("net", vals[static_cast<size_t>(metric_kind::net)]->value);
+  if (x.metrics.has(metric_kind::disk)
+      && vals[static_cast<size_t>(metric_kind::disk)])
+    row("disk", vals[static_cast<size_t>(metric_kind::disk)]->value);
+  if (x.metrics.has(metric_kind::load))
+    row("load1", x.load.load1);
+  if (auto& v = vals[static_cast<size_t>(metric_kind::gpu)])
+    row("gpu", v->value);
+}
 
+/// Where `kind` goes among the panels drawn: kinds in the order of
+/// metric_kind when the panels follow what arrives.
+void insert_in_order(std::vector<metric_kind>& order, metric_kind kind) {
+  auto pos = std::find_if(order.begin(), order.end(), [kind](metric_kind x) {
+    return static_cast<int>(x) > static_cast<int>(kind);
+  });
+  order.insert(pos, kind);
+}
+
+} // namespace
 
 window_actor::behavior_type
 window(window_actor::stateful_pointer<window_state> self,
        window_actor_config cfg, snapshot_sink renderer,
        viewer_status_sink status_sink) {
-  self->state.series = std::make_unique<series_window>(cfg.window);
+  self->state.budget = std::make_shared<point_budget>(
+    point_budget{cfg.window.max_points, 0});
+  self->state.colors = std::make_shared<color_book>();
+  self->state.order = cfg.panels;
   self->state.renderer = std::move(renderer);
+  if (cfg.csv)
+    std::fprintf(cfg.csv.get(), "host,seq,ts_ns,metric,value\n");
   self->state.rate_since = self->clock().now();
   auto frame = std::chrono::duration_cast<std::chrono::milliseconds>(
     std::chrono::duration<double>(1.0 / std::max(cfg.fps, 0.1)));
   auto emit = [=] {
     auto& st = self->state;
     auto wall = wall_clock_ns();
-    if (st.series->expire(wall) > 0)
+    size_t expired = 0;
+    for (auto& panel : st.panels)
+      if (panel)
+        expired += panel->expire(wall);
+    if (expired > 0) {
       ++st.revision;
+      st.colors->retain([&](const std::string& name) {
+        return std::any_of(st.panels.begin(), st.panels.end(),
+                           [&](const auto& p) { return p && p->holds(name); });
+      });
+      if (cfg.window.expire_ns > 0)
+        st.rates.forget_before(wall - cfg.window.expire_ns);
+    }
     if (status_sink)
       self->send(status_sink, st.status);
     if (!st.renderer)
       return;
     snapshot snap;
     snap.now_ns = wall;
-    snap.series = st.series->snapshot();
+    if (st.order.size() == 1 && st.order[0] == metric_kind::cpu) {
+      if (auto& cpu = st.panels[0])
+        snap.series = cpu->snapshot();
+    } else {
+      for (auto kind : st.order) {
+        auto& panel = snap.panels.emplace_back();
+        panel.kind = kind;
+        if (auto& w = st.panels[static_cast<size_t>(kind)])
+          panel.series = w->snapshot();
+      }
+    }
     snap.status = st.status;
     snap.revision = st.revision;
     self->send(st.renderer, std::move(snap));
@@ -65,24 +124,48 @@ window(window_actor::stateful_pointer<window_state> self,
     auto now = wall_clock_ns();
     ++st.status.received;
     ++st.rate_count;
-    if (cfg.csv)
-      std::fprintf(cfg.csv.get(), "%s,%" PRIu64 ",%" PRId64 ",%.17g\n",
-                   csv_field(x.host).c_str(), x.seq, x.ts_ns, x.cpu);
     if (cfg.on_sample)
       cfg.on_sample(x, now);
     // The time axis belongs to this clock: a sample stamped far from it
     // (a producer's clock off by years, a replay of old data) would
-    // stretch the axis until every live series is one pixel wide.
-    if (x.ts_ns != 0 && cfg.max_skew_ns > 0
-        && (x.ts_ns < now - cfg.max_skew_ns
-            || x.ts_ns > now + cfg.max_skew_ns)) {
+    // stretch the axis until every live series is one pixel wide, and
+    // would spoil the rates of its counters.
+    bool skewed = x.ts_ns != 0 && cfg.max_skew_ns > 0
+                  && (x.ts_ns < now - cfg.max_skew_ns
+                      || x.ts_ns > now + cfg.max_skew_ns);
+    auto vals = values_of(x, skewed ? nullptr : &st.rates);
+    if (cfg.csv)
+      write_csv(cfg.csv.get(), x, vals);
+    if (skewed) {
       ++st.status.skewed;
       return;
     }
-    if (!st.series->add(x.host, x, now)) {
-      ++st.status.refused;
-      return;
+    bool refused = false;
+    bool added = false;
+    for (size_t i = 0; i < metric_kind_count; ++i) {
+      if (!vals[i])
+        continue;
+      auto kind = static_cast<metric_kind>(i);
+      bool shown = std::find(st.order.begin(), st.order.end(), kind)
+                   != st.order.end();
+      if (!shown && !cfg.panels.empty())
+        continue;
+      auto& panel = st.panels[i];
+      if (!panel)
+        panel = std::make_unique<series_window>(cfg.window, st.budget,
+                                                st.colors);
+      if (!shown)
+        insert_in_order(st.order, kind);
+      bool ok = kind == metric_kind::cpu
+                  ? panel->add(x.host, x, now)
+                  : panel->add_point(x.host, point{x.ts_ns, vals[i]->value},
+                                     now, std::move(vals[i]->detail));
+      (ok ? added : refused) = true;
     }
+    if (refused)
+      ++st.status.refused;
+    if (!added)
+      return;
     ++st.revision;
     if (x.ts_ns > 0)
       st.latencies.push_back(static_cast<double>(now - x.ts_ns) / 1e6);

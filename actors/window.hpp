@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/logic/panel_values.hpp"
 #include "actors/logic/series_window.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/sample.hpp"
@@ -39,11 +41,22 @@ struct window_actor_config {
   /// future) are counted as clock-skewed and left out of the chart and the
   /// latency; 0 takes every time.
   int64_t max_skew_ns = 300'000'000'000;
+  /// The charts drawn, in order, one per metric kind; empty: every kind
+  /// that has arrived, in the order of metric_kind.
+  std::vector<metric_kind> panels;
 };
 
 struct window_state {
   static inline const char* name = "kscope.window";
-  std::unique_ptr<series_window> series;
+  /// One series window per metric kind, made when its panel is first
+  /// needed; all share one point budget and one colour per host.
+  std::array<std::unique_ptr<series_window>, metric_kind_count> panels;
+  /// The panels drawn, in order.
+  std::vector<metric_kind> order;
+  std::shared_ptr<point_budget> budget;
+  std::shared_ptr<color_book> colors;
+  /// Baselines of the network and disk counters, per host and device.
+  counter_rates rates;
   viewer_status status;
   /// Latencies (ms) of the samples taken since the last snapshot.
   std::vector<double> latencies;
@@ -56,10 +69,13 @@ struct window_state {
   snapshot_sink renderer;
 };
 
-/// Keeps the latest points per series and, every 1/fps seconds, sends an
-/// immutable `snapshot` to the renderer and the `viewer_status` to
-/// `status_sink` (either may be null). Protocol:
-/// - `sample`: add it (series = sample.host); record latency (now - ts).
+/// Keeps the latest points per series of every panel and, every 1/fps
+/// seconds, sends an immutable `snapshot` to the renderer and the
+/// `viewer_status` to `status_sink` (either may be null). A snapshot with
+/// the CPU panel alone keeps it in `series`, as the original drew it;
+/// otherwise `panels` holds them all. Protocol:
+/// - `sample`: add what it holds to each panel (series = sample.host);
+///   record latency (now - ts).
 /// - `consumer_status`: fold malformed counts and broker state into the
 ///   viewer status.
 /// - `subscribe_atom`: the sender gets the snapshots from now on (a

@@ -49,14 +49,29 @@ struct series_snapshot {
   std::vector<point> points;
   series_stats stats;
   /// Position of this series in first-seen order; picks its colour, so a
-  /// series keeps its colour while others come and go.
+  /// series keeps its colour while others come and go (and a host has one
+  /// colour in every panel).
   uint32_t color_index = 0;
+  /// What the newest point stands for, beyond its value ("rx 1.2 MB/s tx
+  /// 0.3 MB/s", "used 3.1 GiB of 15.6 GiB"); empty when the value says all.
+  std::string detail;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, series_snapshot& x) {
   return f(caf::meta::type_name("series_snapshot"), x.name, x.points, x.stats,
-           x.color_index);
+           x.color_index, x.detail);
+}
+
+/// The series of one panel: one kind of metric, a series per host.
+struct panel_snapshot {
+  metric_kind kind = metric_kind::cpu;
+  std::vector<series_snapshot> series;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, panel_snapshot& x) {
+  return f(caf::meta::type_name("panel_snapshot"), x.kind, x.series);
 }
 
 /// What the viewer tells the user about the stream.
@@ -124,7 +139,12 @@ typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
 struct snapshot {
   /// Wall clock when the snapshot was taken (right edge of the x axis).
   int64_t now_ns = 0;
+  /// The CPU chart's series when it is the only chart (the original's
+  /// picture); empty when `panels` holds the charts.
   std::vector<series_snapshot> series;
+  /// One chart per metric kind, in the order drawn, when there are several
+  /// (or the one chart is not CPU).
+  std::vector<panel_snapshot> panels;
   viewer_status status;
   /// Bumped by the window whenever `series` changed (a point added, a
   /// series expired): equal revisions hold equal series, so a renderer can
@@ -134,8 +154,8 @@ struct snapshot {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, snapshot& x) {
-  return f(caf::meta::type_name("snapshot"), x.now_ns, x.series, x.status,
-           x.revision);
+  return f(caf::meta::type_name("snapshot"), x.now_ns, x.series, x.panels,
+           x.status, x.revision);
 }
 
 } // namespace kscope

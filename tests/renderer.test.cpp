@@ -90,7 +90,7 @@ snapshot picture(uint64_t revision, int64_t now_ns, uint64_t received) {
   x.now_ns = now_ns;
   x.revision = revision;
   x.status.received = received;
-  x.series.push_back(series_snapshot{"h", {{now_ns, 42.0}}, {}, 0});
+  x.series.push_back(series_snapshot{"h", {{now_ns, 42.0}}, {}, 0, {}});
   return x;
 }
 

@@ -77,8 +77,22 @@ series_stats point_ring::stats() const {
 
 // -- series_window ------------------------------------------------------------
 
-series_window::series_window(window_config cfg) : cfg_(std::move(cfg)) {
-  // nop
+uint32_t color_book::color_of(const std::string& name) {
+  auto [i, added] = map_.emplace(name, next_);
+  if (added)
+    ++next_;
+  return i->second;
+}
+
+series_window::series_window(window_config cfg,
+                             std::shared_ptr<point_budget> budget,
+                             std::shared_ptr<color_book> colors)
+  : cfg_(std::move(cfg)), budget_(std::move(budget)),
+    colors_(std::move(colors)) {
+  if (!budget_)
+    budget_ = std::make_shared<point_budget>(point_budget{cfg_.max_points, 0});
+  if (!colors_)
+    colors_ = std::make_shared<color_book>();
 }
 
 series_window::entry* series_window::find_or_add(const std::string& name) {
@@ -86,9 +100,28 @@ series_window::entry* series_window::find_or_add(const std::string& name) {
     return &series_[i->second];
   if (series_.size() >= cfg_.max_series)
     return nullptr;
-  series_.push_back(entry{name, point_ring{cfg_.capacity}, 0, next_color_++});
+  series_.push_back(
+    entry{name, point_ring{cfg_.capacity}, 0, colors_->color_of(name), {}});
   index_.emplace(name, series_.size() - 1);
   return &series_.back();
+}
+
+void series_window::push(entry& e, point p) {
+  if (e.ring.push(p, budget_->used < budget_->max)) {
+    ++budget_->used;
+    ++total_points_;
+  }
+}
+
+bool series_window::add_point(const std::string& name, point p,
+                              int64_t arrival_ns, std::string detail) {
+  auto* e = find_or_add(name);
+  if (e == nullptr)
+    return false;
+  push(*e, p);
+  e->last_arrival_ns = arrival_ns;
+  e->detail = std::move(detail);
+  return true;
 }
 
 bool series_window::add(const std::string& name, const sample& x,
@@ -99,10 +132,7 @@ bool series_window::add(const std::string& name, const sample& x,
   auto* total = find_or_add(name);
   if (total == nullptr)
     return false;
-  total_points_ += total->ring.push(point{x.ts_ns, x.cpu},
-                                    total_points_ < cfg_.max_points)
-                     ? 1
-                     : 0;
+  push(*total, point{x.ts_ns, x.cpu});
   total->last_arrival_ns = arrival_ns;
   // From here on `total` may dangle: adding a core series can grow series_.
   if (!cfg_.per_core)
@@ -111,10 +141,7 @@ bool series_window::add(const std::string& name, const sample& x,
     auto* core = find_or_add(name + "/cpu" + std::to_string(i));
     if (core == nullptr)
       continue;
-    total_points_ += core->ring.push(point{x.ts_ns, x.cores[i]},
-                                     total_points_ < cfg_.max_points)
-                       ? 1
-                       : 0;
+    push(*core, point{x.ts_ns, x.cores[i]});
     core->last_arrival_ns = arrival_ns;
   }
   return true;
@@ -132,8 +159,10 @@ size_t series_window::expire(int64_t now_ns) {
   auto dropped = static_cast<size_t>(std::distance(last, series_.end()));
   if (dropped == 0)
     return 0;
-  for (auto i = last; i != series_.end(); ++i)
+  for (auto i = last; i != series_.end(); ++i) {
     total_points_ -= i->ring.size();
+    budget_->used -= i->ring.size();
+  }
   series_.erase(last, series_.end());
   index_.clear();
   for (size_t i = 0; i < series_.size(); ++i)
@@ -146,7 +175,8 @@ std::vector<series_snapshot> series_window::snapshot() const {
   result.reserve(series_.size());
   for (const auto& x : series_)
     result.push_back(
-      series_snapshot{x.name, x.ring.to_vector(), x.ring.stats(), x.color_index});
+      series_snapshot{x.name, x.ring.to_vector(), x.ring.stats(), x.color_index,
+                      x.detail});
   return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -65,11 +66,45 @@ private:
   size_t head_ = 0;
 };
 
+/// Colour indexes by series name, handed out in first-seen order and shared
+/// by the panels, so a host has one colour in every panel.
+class color_book {
+public:
+  /// The index of `name`, the next free one on first sight.
+  uint32_t color_of(const std::string& name);
+
+  /// Forgets every name `keep` returns false for (series gone from every
+  /// panel); the others keep their indexes.
+  template <class Predicate>
+  void retain(Predicate keep) {
+    for (auto i = map_.begin(); i != map_.end();)
+      i = keep(i->first) ? std::next(i) : map_.erase(i);
+  }
+
+  size_t size() const noexcept {
+    return map_.size();
+  }
+
+private:
+  std::unordered_map<std::string, uint32_t> map_;
+  uint32_t next_ = 0;
+};
+
+/// Points held across the series windows of all panels, against one total.
+struct point_budget {
+  size_t max = 0;
+  size_t used = 0;
+};
+
 /// The latest `capacity` points of every series, keyed by series name.
 /// Pure logic: no actor, no clock of its own (callers pass times in).
 class series_window {
 public:
-  explicit series_window(window_config cfg);
+  /// A window with its own point budget (cfg.max_points) and colours, or
+  /// sharing `budget` and `colors` with the windows of other panels.
+  explicit series_window(window_config cfg,
+                         std::shared_ptr<point_budget> budget = nullptr,
+                         std::shared_ptr<color_book> colors = nullptr);
 
   /// Adds `x` under `name` (and, with per_core, each core under
   /// "<name>/cpu<N>"), as point (x.ts_ns, x.cpu), and records `arrival_ns`
@@ -78,6 +113,17 @@ public:
   /// Per-core series that would exceed max_series are skipped silently
   /// (the total is still added).
   bool add(const std::string& name, const sample& x, int64_t arrival_ns);
+
+  /// Adds one point under `name`, with what it stands for in `detail`.
+  /// Returns false and adds nothing when `name` is a new series and
+  /// max_series are held.
+  bool add_point(const std::string& name, point p, int64_t arrival_ns,
+                 std::string detail = {});
+
+  /// True when a series of that name is held.
+  bool holds(const std::string& name) const {
+    return index_.count(name) > 0;
+  }
 
   /// Drops series whose last arrival is more than expire_ns before
   /// `now_ns` (arrival time, since producers' clocks may be off). Returns
@@ -91,7 +137,7 @@ public:
     return series_.size();
   }
 
-  /// Points held across all series.
+  /// Points held across all series of this window.
   size_t points() const noexcept {
     return total_points_;
   }
@@ -106,14 +152,19 @@ private:
     point_ring ring;
     int64_t last_arrival_ns = 0;
     uint32_t color_index = 0;
+    std::string detail;
   };
 
   entry* find_or_add(const std::string& name);
 
+  /// Pushes `p` into `e`, growing its ring while the budget allows.
+  void push(entry& e, point p);
+
   window_config cfg_;
+  std::shared_ptr<point_budget> budget_;
+  std::shared_ptr<color_book> colors_;
   std::vector<entry> series_;
   std::unordered_map<std::string, size_t> index_;
-  uint32_t next_color_ = 0;
   size_t total_points_ = 0;
 };
 

@@ -7,22 +7,33 @@
 
 namespace kscope::test {
 
-std::vector<csv_row> read_csv(const std::string& path) {
-  std::vector<csv_row> result;
+std::vector<csv_metric_row> read_csv_rows(const std::string& path) {
+  std::vector<csv_metric_row> result;
   std::ifstream in{path};
   for (std::string line; std::getline(in, line);) {
+    if (line == "host,seq,ts_ns,metric,value")
+      continue;
     std::istringstream fields{line};
-    csv_row row;
-    std::string seq, ts, cpu;
+    csv_metric_row row;
+    std::string seq, ts, value;
     std::getline(fields, row.host, ',');
     std::getline(fields, seq, ',');
     std::getline(fields, ts, ',');
-    std::getline(fields, cpu, ',');
+    std::getline(fields, row.metric, ',');
+    std::getline(fields, value, ',');
     row.seq = std::stoull(seq);
     row.ts_ns = std::stoll(ts);
-    row.cpu = std::stod(cpu);
+    row.value = std::stod(value);
     result.push_back(row);
   }
+  return result;
+}
+
+std::vector<csv_row> read_csv(const std::string& path) {
+  std::vector<csv_row> result;
+  for (auto& x : read_csv_rows(path))
+    if (x.metric == "cpu")
+      result.push_back(csv_row{x.host, x.seq, x.ts_ns, x.value});
   return result;
 }
 
