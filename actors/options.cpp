@@ -1,5 +1,6 @@
 #include "actors/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -42,6 +43,23 @@ std::optional<metric_set> parse_metric_set(std::string_view text) {
     if (!kind)
       return std::nullopt;
     result.add(*kind);
+    if (comma == std::string_view::npos)
+      return result;
+    text.remove_prefix(comma + 1);
+  }
+}
+
+std::optional<std::vector<metric_kind>> parse_panels(std::string_view text) {
+  std::vector<metric_kind> result;
+  if (text == "auto")
+    return result;
+  while (true) {
+    auto comma = text.find(',');
+    auto kind = parse_metric_kind(text.substr(0, comma));
+    if (!kind)
+      return std::nullopt;
+    if (std::find(result.begin(), result.end(), *kind) == result.end())
+      result.push_back(*kind);
     if (comma == std::string_view::npos)
       return result;
     text.remove_prefix(comma + 1);

@@ -54,6 +54,10 @@ struct produce_options {
 /// unknown or empty name.
 std::optional<metric_set> parse_metric_set(std::string_view text);
 
+/// Parses "mem,cpu" into kinds in that order (a kind named twice counts
+/// once), "auto" into none; std::nullopt on an unknown or empty name.
+std::optional<std::vector<metric_kind>> parse_panels(std::string_view text);
+
 /// `kscope broker`
 struct broker_options {
   std::vector<std::string> topics{"test-topic"};
@@ -72,6 +76,9 @@ struct view_options {
   start_offset offset{start_offset::end, 0};
   size_t window = 200;
   bool per_core = false;
+  /// `--panels`: the charts, in order; empty (`auto`): every kind that
+  /// arrives, in the order cpu, mem, net, disk, load, gpu.
+  std::vector<metric_kind> panels;
   double fps = 10;
   /// Type, smoothing, title, labels, colours and span of the chart.
   chart_style style;

@@ -164,6 +164,7 @@ std::optional<int> prepare_viewer(const view_options& opts,
   }
   plan.window.window.capacity = opts.window;
   plan.window.window.per_core = opts.per_core;
+  plan.window.panels = opts.panels;
   plan.window.window.expire_ns = static_cast<int64_t>(opts.expire.count())
                                  * 1000000;
   plan.window.fps = opts.fps;

@@ -114,6 +114,12 @@ renderer(renderer_actor::stateful_pointer<renderer_state> self,
           case key_action::cycle_smoothing:
             s.style.smooth = next(s.style.smooth);
             break;
+          case key_action::cycle_zoom:
+            // All panels, then each alone, then all again.
+            s.style.zoom = s.latest.panels.empty()
+                             ? 0
+                             : (s.style.zoom + 1) % (s.latest.panels.size() + 1);
+            break;
           case key_action::quit:
             tell(render_event_kind::quit_asked, {});
             break;

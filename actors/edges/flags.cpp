@@ -99,6 +99,10 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
         "1..1000000 points", "Points kept per series")
     ->default_str("200");
   cmd.add_flag("--per-core", opts.per_core, "Also draw one series per core");
+  typed(cmd, "--panels", opts.panels, parse_panels,
+        "auto or a list of cpu, mem, net, disk, load, gpu",
+        "Charts to draw, in order (key z zooms into one at a time)")
+    ->default_str("auto");
   typed(cmd, "--fps", opts.fps, number_in<double>(0.2, 240), "0.2..240",
         "Most redraws per second (the chart scrolls with time)")
     ->default_str("10");

@@ -19,6 +19,7 @@ enum class key_action {
   save,            ///< s
   cycle_chart,     ///< c
   cycle_smoothing, ///< m
+  cycle_zoom,      ///< z: one panel after another, then all
   quit,            ///< q, Escape, closing the window
 };
 

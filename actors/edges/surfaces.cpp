@@ -23,6 +23,7 @@
 #endif
 
 #include "actors/logic/terminal_canvas.hpp"
+#include "actors/logic/text.hpp"
 
 namespace kscope {
 
@@ -96,13 +97,38 @@ public:
     constexpr float pad = 8;
     target.setView(sf::View{sf::FloatRect{-pad, -pad, w, h}});
     target.clear(to_sf(style.background));
-    auto geo = build_chart(snap, w - 2 * pad, h - 2 * pad, style, metrics_);
+    auto frame = build_frame(snap, w - 2 * pad, h - 2 * pad, style,
+                             metrics_);
+    next_text_ = 0;
+    // Grid, axes and tick labels of every panel in one array.
+    rebuild_grid(frame, style);
+    target.draw(grid_);
+    // Series: fills (area, bar) first, then every line, then the legend's
+    // swatches, each kind in one array.
+    fills_.clear();
+    lines_.clear();
+    for (auto& panel : frame.panels)
+      paint_panel(target, panel);
+    text(target, status_text(snap.status), style.foreground, frame.status.x,
+         frame.status.y);
+    target.draw(fills_);
+    target.draw(lines_);
+    for (size_t i = 0; i < next_text_; ++i)
+      target.draw(texts_[i].shape);
+    const auto& first = frame.panels.front().geometry;
+    auto plot_w = first.layout.plot.w;
+    return plot_w > 0 ? first.span_s * 1e9 / plot_w : 0;
+  }
+
+private:
+  /// Paints one chart of the frame: tick labels, series, title, legend and
+  /// readout (the text and vertices go into the shared arrays).
+  void paint_panel(sf::RenderTarget& target, const panel_frame& panel) {
+    const auto& geo = panel.geometry;
+    const auto& style = panel.style;
+    const auto& series = *panel.series;
     const auto& lay = geo.layout;
     const auto& plot = lay.plot;
-    next_text_ = 0;
-    // Grid, axes and tick labels.
-    rebuild_grid(geo, style);
-    target.draw(grid_);
     for (auto& t : geo.y_ticks)
       text(target, t.label, style.foreground,
            plot.x
@@ -111,13 +137,9 @@ public:
     for (auto& t : geo.x_ticks) {
       auto tw = metrics_.char_width * static_cast<float>(t.label.size());
       auto x = std::min(std::max(t.pos - tw / 2, plot.x - tw / 2),
-                        lay.canvas.w - tw);
+                        lay.canvas.x + lay.canvas.w - tw);
       text(target, t.label, style.foreground, x, plot.y + plot.h + 2);
     }
-    // Series: fills (area, bar) first, then every line, then the legend's
-    // swatches, each kind in one array.
-    fills_.clear();
-    lines_.clear();
     for (auto& s : geo.series) {
       auto color = series_color(s.color_index, style.palette);
       if (style.type == chart_type::bar) {
@@ -141,15 +163,21 @@ public:
           thick_line(lines_, seg[i - 1], seg[i], 2.0f, to_sf(color));
       }
     }
-    // Text: title, labels, legend, readout, status.
-    text(target, style.title, style.foreground, lay.title.x, lay.title.y,
-         true);
+    // Text: title, labels, legend, readout.
+    auto title_w = metrics_.char_width * static_cast<float>(style.title.size());
+    text(target, style.title, style.foreground,
+         lay.title.x + std::max(0.0f, (lay.title.w - title_w) / 2),
+         lay.title.y, true);
     text(target, style.y_label, style.foreground, lay.legend.x, lay.legend.y);
     auto legend_x = lay.legend.x
                     + metrics_.char_width
                         * static_cast<float>(style.y_label.size() + 3);
+    auto legend_end = lay.legend.x + lay.legend.w;
     auto side = metrics_.char_width;
-    for (auto& s : snap.series) {
+    for (auto& s : series) {
+      auto width = metrics_.char_width * static_cast<float>(s.name.size() + 4);
+      if (legend_x + width > legend_end)
+        break;
       auto color = series_color(s.color_index, style.palette);
       auto top = lay.legend.y + metrics_.line_height / 4;
       quad_at(lines_, {legend_x, top}, {legend_x + side, top},
@@ -157,28 +185,25 @@ public:
               to_sf(color));
       text(target, s.name, style.foreground,
            legend_x + metrics_.char_width * 1.5f, lay.legend.y);
-      legend_x += metrics_.char_width * static_cast<float>(s.name.size() + 4);
+      legend_x += width;
     }
     auto xl = metrics_.char_width * static_cast<float>(style.x_label.size());
     text(target, style.x_label, style.foreground, plot.x + plot.w - xl,
          plot.y + plot.h + metrics_.line_height + 2);
     auto y = lay.readout.y;
-    for (size_t i = 0; i < snap.series.size() && i < 8; ++i) {
-      auto& s = snap.series[i];
-      text(target, readout_line(s),
+    auto lines = static_cast<size_t>(lay.readout.h / metrics_.line_height
+                                     + 0.01f);
+    // Cut at the panel's right edge, so panels side by side stay apart.
+    auto room = static_cast<size_t>(
+      std::max(0.0f, lay.readout.w / metrics_.char_width - 1));
+    for (size_t i = 0; i < series.size() && i < lines; ++i) {
+      auto& s = series[i];
+      text(target, fit_readout(s, style.unit, room),
            series_color(s.color_index, style.palette), lay.readout.x, y);
       y += metrics_.line_height;
     }
-    text(target, status_text(snap.status), style.foreground, lay.status.x,
-         lay.status.y);
-    target.draw(fills_);
-    target.draw(lines_);
-    for (size_t i = 0; i < next_text_; ++i)
-      target.draw(texts_[i].shape);
-    return plot.w > 0 ? geo.span_s * 1e9 / plot.w : 0;
   }
 
-private:
   /// A kept text object and what it was last set to.
   struct cached_text {
     sf::Text shape;
@@ -187,15 +212,19 @@ private:
     bool bold = false;
   };
 
-  /// Rebuilds the grid lines and the plot's frame when the plot or the
+  /// Rebuilds the grid lines and the plots' frames when a plot or its
   /// ticks moved.
-  void rebuild_grid(const chart_geometry& geo, const chart_style& style) {
-    const auto& plot = geo.layout.plot;
-    std::vector<float> key{plot.x, plot.y, plot.w, plot.h};
-    for (auto& t : geo.y_ticks)
-      key.push_back(t.pos);
-    for (auto& t : geo.x_ticks)
-      key.push_back(t.pos);
+  void rebuild_grid(const frame_geometry& frame, const chart_style& style) {
+    std::vector<float> key;
+    for (auto& panel : frame.panels) {
+      const auto& geo = panel.geometry;
+      const auto& plot = geo.layout.plot;
+      key.insert(key.end(), {plot.x, plot.y, plot.w, plot.h});
+      for (auto& t : geo.y_ticks)
+        key.push_back(t.pos);
+      for (auto& t : geo.x_ticks)
+        key.push_back(t.pos);
+    }
     if (key == grid_key_ && style.grid == grid_color_
         && style.foreground == frame_color_)
       return;
@@ -208,19 +237,23 @@ private:
       grid_.append({{a.x, a.y}, c});
       grid_.append({{b.x, b.y}, c});
     };
-    for (auto& t : geo.y_ticks)
-      line({plot.x, t.pos}, {plot.x + plot.w, t.pos}, to_sf(style.grid));
-    for (auto& t : geo.x_ticks)
-      line({t.pos, plot.y}, {t.pos, plot.y + plot.h}, to_sf(style.grid));
-    auto frame = to_sf(style.foreground, 160);
-    auto x0 = plot.x;
-    auto y0 = plot.y;
-    auto x1 = plot.x + plot.w;
-    auto y1 = plot.y + plot.h;
-    line({x0, y0}, {x1, y0}, frame);
-    line({x1, y0}, {x1, y1}, frame);
-    line({x1, y1}, {x0, y1}, frame);
-    line({x0, y1}, {x0, y0}, frame);
+    auto frame_color = to_sf(style.foreground, 160);
+    for (auto& panel : frame.panels) {
+      const auto& geo = panel.geometry;
+      const auto& plot = geo.layout.plot;
+      for (auto& t : geo.y_ticks)
+        line({plot.x, t.pos}, {plot.x + plot.w, t.pos}, to_sf(style.grid));
+      for (auto& t : geo.x_ticks)
+        line({t.pos, plot.y}, {t.pos, plot.y + plot.h}, to_sf(style.grid));
+      auto x0 = plot.x;
+      auto y0 = plot.y;
+      auto x1 = plot.x + plot.w;
+      auto y1 = plot.y + plot.h;
+      line({x0, y0}, {x1, y0}, frame_color);
+      line({x1, y0}, {x1, y1}, frame_color);
+      line({x1, y1}, {x0, y1}, frame_color);
+      line({x0, y1}, {x0, y0}, frame_color);
+    }
   }
 
   /// Places the next kept text object, setting only what changed.
@@ -362,6 +395,9 @@ public:
               break;
             case sf::Keyboard::M:
               result.push_back(key_action::cycle_smoothing);
+              break;
+            case sf::Keyboard::Z:
+              result.push_back(key_action::cycle_zoom);
               break;
             case sf::Keyboard::Q:
             case sf::Keyboard::Escape:
@@ -534,6 +570,9 @@ public:
           break;
         case 'm':
           result.push_back(key_action::cycle_smoothing);
+          break;
+        case 'z':
+          result.push_back(key_action::cycle_zoom);
           break;
         case 'q':
         case '\x1b':

@@ -8,6 +8,7 @@
 #include <map>
 #include <utility>
 
+#include "actors/logic/panel_values.hpp"
 #include "actors/logic/text.hpp"
 
 namespace kscope {
@@ -123,10 +124,31 @@ double fit_span_s(double age) {
   return std::min(std::ceil(age / 86400) * 86400, max_span_s);
 }
 
-/// `v` in percent, clamped to 0..100, as a y coordinate inside `plot`.
-float value_y(const rect& plot, double v) {
-  auto frac = std::clamp(v, 0.0, 100.0) / 100.0;
+/// `v`, clamped to 0..y_max, as a y coordinate inside `plot`.
+float value_y(const rect& plot, double v, double y_max) {
+  auto frac = std::clamp(v, 0.0, y_max) / y_max;
   return plot.y + static_cast<float>(static_cast<double>(plot.h) * (1 - frac));
+}
+
+/// The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least
+/// `x`; 1 for nothing positive.
+double nice_ceiling(double x) {
+  if (!(x > 0) || !std::isfinite(x))
+    return 1;
+  auto scale = std::pow(10.0, std::floor(std::log10(x)));
+  for (auto step : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (step * scale >= x * (1 - 1e-12))
+      return step * scale;
+  return 10 * scale;
+}
+
+/// A y tick label in `unit`: "40", "1.5M", "0.25".
+std::string y_tick_label(double v, value_unit unit) {
+  if (unit == value_unit::bytes_per_s)
+    return format_si(v);
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
 }
 
 /// A point `age` seconds before now as an x coordinate inside `plot`.
@@ -186,11 +208,20 @@ std::vector<tick> make_x_ticks(const rect& plot, double span,
   return out;
 }
 
-std::vector<tick> make_y_ticks(const rect& plot, const text_metrics& m) {
-  auto step = plot.h < 6 * m.line_height ? 50 : 20;
+std::vector<tick> make_y_ticks(const rect& plot, const text_metrics& m,
+                               value_unit unit, double y_max) {
   std::vector<tick> out;
-  for (int v = 0; v <= 100; v += step)
-    out.push_back({value_y(plot, v), std::to_string(v)});
+  if (unit == value_unit::percent && y_max == 100) {
+    auto step = plot.h < 6 * m.line_height ? 50 : 20;
+    for (int v = 0; v <= 100; v += step)
+      out.push_back({value_y(plot, v, y_max), std::to_string(v)});
+    return out;
+  }
+  int parts = plot.h < 6 * m.line_height ? 2 : 4;
+  for (int i = 0; i <= parts; ++i) {
+    auto v = y_max * i / parts;
+    out.push_back({value_y(plot, v, y_max), y_tick_label(v, unit)});
+  }
   return out;
 }
 
@@ -219,7 +250,8 @@ float bar_slot(const rect& plot, const std::vector<point>& shown,
 }
 
 series_shape make_shape(const series_snapshot& s, int64_t now, double span,
-                        const rect& plot, const chart_style& style) {
+                        double y_max, const rect& plot,
+                        const chart_style& style) {
   series_shape out;
   out.name = s.name;
   out.color_index = s.color_index;
@@ -240,7 +272,7 @@ series_shape make_shape(const series_snapshot& s, int64_t now, double span,
       shown.push_back(p);
   auto to_canvas = [&](const point& p) {
     return vec2{age_x(plot, age_s(now, p.ts_ns), span),
-                value_y(plot, p.value)};
+                value_y(plot, p.value, y_max)};
   };
   if (style.type == chart_type::bar) {
     auto slot = bar_slot(plot, shown, span);
@@ -385,7 +417,7 @@ rgb series_color(uint32_t color_index, const std::vector<rgb>& palette) {
 }
 
 chart_layout layout_chart(float width, float height, const text_metrics& m,
-                          size_t series_count) {
+                          size_t series_count, bool with_status) {
   auto w = std::isfinite(width) ? std::max(width, 0.0f) : 0.0f;
   auto h = std::isfinite(height) ? std::max(height, 0.0f) : 0.0f;
   auto cw = positive_or(m.char_width, 1);
@@ -401,10 +433,11 @@ chart_layout layout_chart(float width, float height, const text_metrics& m,
   auto min_plot_h = 2 * lh;
   // Readout lines shrink before the plot does, down to one.
   auto wanted = std::clamp(series_count, size_t{1}, max_readout_lines);
-  auto room = (h - plot_top - below_plot - lh - min_plot_h) / lh;
+  auto status_h = with_status ? lh : 0.0f;
+  auto room = (h - plot_top - below_plot - status_h - min_plot_h) / lh;
   auto fitting = room > 0 ? static_cast<size_t>(room + 1e-4f) : size_t{0};
   auto lines = std::clamp(fitting, size_t{1}, wanted);
-  out.status = {0, h - lh, w, lh};
+  out.status = {0, h - status_h, w, status_h};
   auto readout_h = static_cast<float>(lines) * lh;
   out.readout = {0, out.status.y - readout_h, w, readout_h};
   auto plot_x = left_margin_chars * cw;
@@ -421,8 +454,15 @@ chart_layout layout_chart(float width, float height, const text_metrics& m,
 
 chart_geometry build_chart(const snapshot& snap, float width, float height,
                            const chart_style& style, const text_metrics& m) {
+  return build_chart(snap.series, snap.now_ns, width, height, style, m);
+}
+
+chart_geometry build_chart(const std::vector<series_snapshot>& series,
+                           int64_t now_ns, float width, float height,
+                           const chart_style& style, const text_metrics& m,
+                           bool with_status) {
   chart_geometry out;
-  out.layout = layout_chart(width, height, m, snap.series.size());
+  out.layout = layout_chart(width, height, m, series.size(), with_status);
   text_metrics metrics{positive_or(m.char_width, 1),
                        positive_or(m.line_height, 1)};
   const auto& plot = out.layout.plot;
@@ -430,17 +470,137 @@ chart_geometry build_chart(const snapshot& snap, float width, float height,
     out.span_s = std::min(style.span_s, max_span_s);
   } else {
     double oldest = 0;
-    for (auto& s : snap.series)
+    for (auto& s : series)
       for (auto& p : s.points)
         if (std::isfinite(p.value))
-          oldest = std::max(oldest, age_s(snap.now_ns, p.ts_ns));
+          oldest = std::max(oldest, age_s(now_ns, p.ts_ns));
     out.span_s = fit_span_s(oldest);
   }
+  out.y_max = style.y_max;
+  if (!(std::isfinite(out.y_max) && out.y_max > 0)) {
+    // Fit to what the span shows, so the axis follows the data down too.
+    double top = 0;
+    for (auto& s : series)
+      for (auto& p : s.points)
+        if (std::isfinite(p.value) && age_s(now_ns, p.ts_ns) <= out.span_s)
+          top = std::max(top, p.value);
+    // An idle link or disk still gets an axis worth reading: 0..1 kB/s.
+    if (style.unit == value_unit::bytes_per_s)
+      top = std::max(top, 1000.0);
+    out.y_max = nice_ceiling(top);
+  }
   out.x_ticks = make_x_ticks(plot, out.span_s, metrics);
-  out.y_ticks = make_y_ticks(plot, metrics);
+  out.y_ticks = make_y_ticks(plot, metrics, style.unit, out.y_max);
   out.baseline_y = plot.y + plot.h;
-  for (auto& s : snap.series)
-    out.series.push_back(make_shape(s, snap.now_ns, out.span_s, plot, style));
+  for (auto& s : series)
+    out.series.push_back(
+      make_shape(s, now_ns, out.span_s, out.y_max, plot, style));
+  return out;
+}
+
+void translate(chart_geometry& geo, float dx, float dy) {
+  auto move = [dx, dy](rect& r) {
+    r.x += dx;
+    r.y += dy;
+  };
+  auto& lay = geo.layout;
+  for (auto* r : {&lay.canvas, &lay.title, &lay.legend, &lay.plot,
+                  &lay.readout, &lay.status})
+    move(*r);
+  for (auto& t : geo.x_ticks)
+    t.pos += dx;
+  for (auto& t : geo.y_ticks)
+    t.pos += dy;
+  geo.baseline_y += dy;
+  for (auto& s : geo.series) {
+    for (auto& seg : s.segments)
+      for (auto& p : seg) {
+        p.x += dx;
+        p.y += dy;
+      }
+    for (auto& b : s.bars)
+      move(b);
+  }
+}
+
+chart_style panel_style(metric_kind kind, const chart_style& base) {
+  auto out = base;
+  out.x_label.clear();
+  switch (kind) {
+    case metric_kind::cpu:
+      // The tick labels say "-10s ... now" under every panel; the x label
+      // would take a readout line from each.
+      return out;
+    case metric_kind::mem:
+      out.title = "Memory used";
+      out.y_label = "mem %";
+      return out;
+    case metric_kind::net:
+      out.title = "Network (received + sent)";
+      out.y_label = "B/s";
+      out.unit = value_unit::bytes_per_s;
+      out.y_max = 0;
+      return out;
+    case metric_kind::disk:
+      out.title = "Disk (read + written)";
+      out.y_label = "B/s";
+      out.unit = value_unit::bytes_per_s;
+      out.y_max = 0;
+      return out;
+    case metric_kind::load:
+      out.title = "Load average (1 min)";
+      out.y_label = "load";
+      out.unit = value_unit::plain;
+      out.y_max = 0;
+      return out;
+    case metric_kind::gpu:
+      out.title = "GPU utilisation";
+      out.y_label = "gpu %";
+      return out;
+  }
+  return out;
+}
+
+frame_geometry build_frame(const snapshot& snap, float width, float height,
+                           const chart_style& style, const text_metrics& m) {
+  auto zoom = style.zoom;
+  frame_geometry out;
+  if (snap.panels.empty()) {
+    auto& panel = out.panels.emplace_back();
+    panel.geometry = build_chart(snap, width, height, style, m);
+    panel.style = style;
+    panel.series = &snap.series;
+    out.status = panel.geometry.layout.status;
+    return out;
+  }
+  auto w = std::isfinite(width) ? std::max(width, 0.0f) : 0.0f;
+  auto h = std::isfinite(height) ? std::max(height, 0.0f) : 0.0f;
+  auto lh = positive_or(m.line_height, 1);
+  out.status = clip({0, h - lh, w, lh}, {0, 0, w, h});
+  std::vector<const panel_snapshot*> shown;
+  if (zoom > 0)
+    shown.push_back(&snap.panels[(zoom - 1) % snap.panels.size()]);
+  else
+    for (auto& p : snap.panels)
+      shown.push_back(&p);
+  // Columns by the canvas's shape: three across a wide window, two on a
+  // squarer one; rows as many as needed.
+  auto n = shown.size();
+  size_t cols = n == 1 ? 1 : (w >= 1.5f * h && n > 4 ? 3 : 2);
+  cols = std::min(cols, n);
+  auto rows = (n + cols - 1) / cols;
+  auto cell_w = w / static_cast<float>(cols);
+  auto cell_h = std::max(out.status.y, 0.0f) / static_cast<float>(rows);
+  for (size_t i = 0; i < n; ++i) {
+    auto& panel = out.panels.emplace_back();
+    panel.kind = shown[i]->kind;
+    panel.style = panel_style(panel.kind, style);
+    panel.series = &shown[i]->series;
+    panel.geometry = build_chart(shown[i]->series, snap.now_ns, cell_w,
+                                 cell_h, panel.style, m, false);
+    translate(panel.geometry, cell_w * static_cast<float>(i % cols),
+              cell_h * static_cast<float>(i / cols));
+  }
   return out;
 }
 
@@ -506,14 +666,48 @@ int64_t gap_threshold_ns(const std::vector<point>& pts) {
   return std::max(threshold, min_gap_threshold_ns);
 }
 
-std::string readout_line(const series_snapshot& x) {
+std::string format_value(double x, value_unit unit) {
+  switch (unit) {
+    case value_unit::percent:
+      return format_one_decimal(x) + '%';
+    case value_unit::bytes_per_s:
+      return format_rate(x);
+    case value_unit::plain:
+      break;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.2f", x);
+  return std::string_view{buf} == "-0.00" ? "0.00" : buf;
+}
+
+std::string fit_readout(const series_snapshot& x, value_unit unit,
+                        size_t chars) {
+  auto full = readout_line(x, unit);
+  auto fits = [chars](const std::string& s) {
+    return first_chars(s, chars).size() == s.size();
+  };
+  if (fits(full) || x.points.empty())
+    return std::string{first_chars(full, chars)};
+  auto now = x.name + "  now " + format_value(x.stats.current, unit);
+  auto detail = x.detail.empty() ? std::string{} : "  " + x.detail;
+  for (auto candidate :
+       {now + "  max " + format_value(x.stats.max, unit) + detail,
+        now + detail})
+    if (fits(candidate))
+      return candidate;
+  return std::string{first_chars(now, chars)};
+}
+
+std::string readout_line(const series_snapshot& x, value_unit unit) {
   if (x.points.empty())
     return x.name + "  no data";
   std::string out = x.name;
-  out += "  now " + format_one_decimal(x.stats.current) + '%';
-  out += "  min " + format_one_decimal(x.stats.min) + '%';
-  out += "  max " + format_one_decimal(x.stats.max) + '%';
-  out += "  avg " + format_one_decimal(x.stats.avg) + '%';
+  out += "  now " + format_value(x.stats.current, unit);
+  out += "  min " + format_value(x.stats.min, unit);
+  out += "  max " + format_value(x.stats.max, unit);
+  out += "  avg " + format_value(x.stats.avg, unit);
+  if (!x.detail.empty())
+    out += "  (" + x.detail + ')';
   return out;
 }
 

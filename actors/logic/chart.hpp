@@ -42,6 +42,13 @@ std::optional<smoothing> parse_smoothing(std::string_view x);
 /// (key `m`).
 smoothing next(smoothing x);
 
+/// What a chart's values are, for its axis labels and readout.
+enum class value_unit : uint8_t {
+  percent,     ///< 0..100, "42.0%"
+  bytes_per_s, ///< throughput, "1.2 MB/s", axis "1.2M"
+  plain,       ///< a number, "1.25" (load)
+};
+
 /// A colour.
 struct rgb {
   uint8_t r = 0;
@@ -79,6 +86,13 @@ struct chart_style {
   rgb background{16, 18, 24};
   rgb foreground{220, 220, 220};
   rgb grid{60, 64, 72};
+  value_unit unit = value_unit::percent;
+  /// Top of the y axis; 0 fits it to the largest value shown, rounded up
+  /// to 1, 2, 2.5 or 5 times a power of ten.
+  double y_max = 100;
+  /// With several panels: 0 shows them all, k > 0 only the k-th (key `z`
+  /// cycles).
+  size_t zoom = 0;
 };
 
 /// A point on the canvas; y grows downwards.
@@ -133,7 +147,7 @@ struct chart_layout {
 /// Computes the layout for a canvas of `width` x `height` with
 /// `series_count` series (readout lines, at most 8 shown).
 chart_layout layout_chart(float width, float height, const text_metrics& m,
-                          size_t series_count);
+                          size_t series_count, bool with_status = true);
 
 /// The drawable shape of one series inside the plot rectangle.
 struct series_shape {
@@ -152,10 +166,13 @@ struct chart_geometry {
   /// x ticks: seconds before now ("0", "-10", ... or "now", "-10s"), placed
   /// at nice steps (1, 2, 5, 10, 15, 30, 60, ... s) with at most ~10 ticks.
   std::vector<tick> x_ticks;
-  /// y ticks: 0, 20, 40, 60, 80, 100 (fewer when the plot is short).
+  /// y ticks: 0, 20, 40, 60, 80, 100 (fewer when the plot is short), or
+  /// quarters of y_max.
   std::vector<tick> y_ticks;
   /// Seconds the x axis spans.
   double span_s = 0;
+  /// Top of the y axis.
+  double y_max = 100;
   /// y of the 0 % line (the plot's bottom edge), for area fills and bars.
   float baseline_y = 0;
   std::vector<series_shape> series;
@@ -168,6 +185,44 @@ struct chart_geometry {
 chart_geometry build_chart(const snapshot& snap, float width, float height,
                            const chart_style& style, const text_metrics& m);
 
+/// The same for the series of one panel, without the status line when
+/// `with_status` is false.
+chart_geometry build_chart(const std::vector<series_snapshot>& series,
+                           int64_t now_ns, float width, float height,
+                           const chart_style& style, const text_metrics& m,
+                           bool with_status = true);
+
+/// Moves every coordinate of `geo` by (dx, dy): a panel's chart into its
+/// place on the canvas.
+void translate(chart_geometry& geo, float dx, float dy);
+
+/// One chart of a frame: its geometry in canvas units, its style (title,
+/// unit) and the series it draws (pointing into the snapshot).
+struct panel_frame {
+  metric_kind kind = metric_kind::cpu;
+  chart_geometry geometry;
+  chart_style style;
+  const std::vector<series_snapshot>* series = nullptr;
+};
+
+/// Everything a renderer draws for one snapshot: the charts and the one
+/// status line at the bottom.
+struct frame_geometry {
+  std::vector<panel_frame> panels;
+  rect status;
+};
+
+/// The style of `kind`'s panel: `base` with the panel's title, y label,
+/// unit and y range. The CPU panel keeps base's title and labels.
+chart_style panel_style(metric_kind kind, const chart_style& base);
+
+/// Lays the charts of `snap` out on a `width` x `height` canvas: the one
+/// CPU chart as before when `snap.panels` is empty, else a grid of panels
+/// (columns by the canvas's shape) above one status line. style.zoom 0
+/// shows every panel, k > 0 only the k-th (wrapped to the panels held).
+frame_geometry build_frame(const snapshot& snap, float width, float height,
+                           const chart_style& style, const text_metrics& m);
+
 /// Applies `how` to points (oldest first); pure, for tests and renderers.
 std::vector<point> smooth_points(const std::vector<point>& pts, smoothing how,
                                  size_t moving_average_points,
@@ -177,8 +232,19 @@ std::vector<point> smooth_points(const std::vector<point>& pts, smoothing how,
 /// and at least 100 ms; 0 (never break) with fewer than 3 points.
 int64_t gap_threshold_ns(const std::vector<point>& pts);
 
-/// One readout line: "<name>  now 42.0%  min 3.1%  max 97.0%  avg 40.2%".
-std::string readout_line(const series_snapshot& x);
+/// One readout line: "<name>  now 42.0%  min 3.1%  max 97.0%  avg 40.2%",
+/// values in `unit`, then the series' detail when it has one.
+std::string readout_line(const series_snapshot& x,
+                         value_unit unit = value_unit::percent);
+
+/// The fullest readout of `x` that fits `chars` characters: every figure
+/// and the detail, else now, max and the detail, else now and the detail,
+/// else now (cut to `chars`).
+std::string fit_readout(const series_snapshot& x, value_unit unit,
+                        size_t chars);
+
+/// `x` as the readout prints it in `unit`: "42.0%", "1.2 MB/s", "1.25".
+std::string format_value(double x, value_unit unit);
 
 /// The status line: "12.0 msg/s  received 1234  malformed 3 (empty 1,
 /// malformed 2)  latency 1.2 ms (max 3.0 ms)  broker up", plus "  PAUSED"

@@ -76,6 +76,11 @@ int text_width(std::string_view s) {
   return static_cast<int>(decode_utf8(s).size());
 }
 
+/// The first `width` characters of `s`.
+std::string cut_to_width(std::string_view s, size_t width) {
+  return std::string{first_chars(s, width)};
+}
+
 void append_color(std::string& out, rgb c) {
   out += "\x1b[38;2;";
   out += std::to_string(c.r);
@@ -175,21 +180,29 @@ int cell_row(float y) {
   return to_dot(y) / 4;
 }
 
-void draw_text(braille_canvas& canvas, const snapshot& snap,
-               const chart_geometry& geo, const chart_style& style) {
+/// Draws a panel's text: title, legend, tick labels, x label, readout.
+void draw_text(braille_canvas& canvas, const panel_frame& panel) {
+  const auto& geo = panel.geometry;
+  const auto& style = panel.style;
+  const auto& series = *panel.series;
   const auto& lay = geo.layout;
-  auto cols = canvas.cols();
+  // The panel's columns: text stays inside them.
+  auto left = to_dot(std::ceil(lay.canvas.x)) / 2;
+  auto cols = std::min(canvas.cols(),
+                       to_dot(lay.canvas.x + lay.canvas.w) / 2);
   auto fg = style.foreground;
   // Title, centred.
-  auto title_col = std::max(0, (cols - text_width(style.title)) / 2);
-  canvas.text(title_col, cell_row(lay.title.y), style.title, fg);
+  auto title = cut_to_width(style.title, static_cast<size_t>(
+                                           std::max(0, cols - left)));
+  auto title_col = left + std::max(0, (cols - left - text_width(title)) / 2);
+  canvas.text(title_col, cell_row(lay.title.y), title, fg);
   // Legend line: the y label, then one entry per series.
   auto legend_row = cell_row(lay.legend.y);
-  canvas.text(0, legend_row, style.y_label, fg);
+  canvas.text(left, legend_row, style.y_label, fg);
   auto col = std::max(to_dot(lay.plot.x) / 2,
-                      text_width(style.y_label) + 2);
-  for (auto& s : snap.series) {
-    if (col >= cols)
+                      left + text_width(style.y_label) + 2);
+  for (auto& s : series) {
+    if (col + text_width(s.name) + 2 > cols)
       break;
     std::string entry{legend_mark};
     entry += ' ';
@@ -212,30 +225,33 @@ void draw_text(braille_canvas& canvas, const snapshot& snap,
     auto centre = t.pos / 2;
     auto start = static_cast<int>(
       std::lround(centre - static_cast<float>(width) / 2));
-    start = std::clamp(start, 0, std::max(0, cols - width));
+    start = std::clamp(start, left, std::max(left, cols - width));
     canvas.text(start, tick_row, t.label, fg);
   }
   auto plot_centre = (lay.plot.x + lay.plot.w / 2) / 2;
   auto label_start = static_cast<int>(std::lround(
     plot_centre - static_cast<float>(text_width(style.x_label)) / 2));
-  canvas.text(std::max(0, label_start), tick_row + 1, style.x_label, fg);
+  canvas.text(std::max(left, label_start), tick_row + 1, style.x_label, fg);
   // Readout: one line per series; the last line counts those left out.
   auto readout_row = cell_row(lay.readout.y);
   auto lines = static_cast<size_t>(std::max(0, to_dot(lay.readout.h) / 4));
-  auto count = snap.series.size();
+  auto count = series.size();
   if (count == 0 && lines > 0)
-    canvas.text(0, readout_row, "waiting for data", fg);
+    canvas.text(left, readout_row, "waiting for data", fg);
   for (size_t i = 0; i < count && i < lines; ++i) {
     auto row = readout_row + static_cast<int>(i);
     if (i + 1 == lines && count > lines) {
-      canvas.text(0, row, "+" + std::to_string(count - i) + " more series", fg);
+      canvas.text(left, row, "+" + std::to_string(count - i) + " more series",
+                  fg);
       break;
     }
-    auto& s = snap.series[i];
-    canvas.text(0, row, legend_mark, series_color(s.color_index, style.palette));
-    canvas.text(2, row, readout_line(s), fg);
+    auto& s = series[i];
+    canvas.text(left, row, legend_mark,
+                series_color(s.color_index, style.palette));
+    // Cut at the panel's right edge, so panels side by side stay apart.
+    auto room = static_cast<size_t>(std::max(0, cols - left - 3));
+    canvas.text(left + 2, row, fit_readout(s, style.unit, room), fg);
   }
-  canvas.text(0, cell_row(lay.status.y), status_text(snap.status), fg);
 }
 
 } // namespace
@@ -341,12 +357,16 @@ std::string render_terminal_frame(const snapshot& snap, int cols, int rows,
     canvas.text(0, 0, too_small_message, style.foreground);
     return canvas.render(color);
   }
-  auto geo = build_chart(snap, static_cast<float>(canvas.cols() * 2),
-                         static_cast<float>(canvas.rows() * 4), style,
-                         text_metrics{2, 4});
-  draw_axis(canvas, geo, style);
-  draw_series(canvas, geo, style);
-  draw_text(canvas, snap, geo, style);
+  auto frame = build_frame(snap, static_cast<float>(canvas.cols() * 2),
+                           static_cast<float>(canvas.rows() * 4), style,
+                           text_metrics{2, 4});
+  for (auto& panel : frame.panels) {
+    draw_axis(canvas, panel.geometry, panel.style);
+    draw_series(canvas, panel.geometry, panel.style);
+    draw_text(canvas, panel);
+  }
+  canvas.text(0, cell_row(frame.status.y), status_text(snap.status),
+              style.foreground);
   return canvas.render(color);
 }
 

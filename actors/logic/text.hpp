@@ -47,6 +47,18 @@ inline size_t next_code_point(std::string_view s, char32_t& cp) {
   return len;
 }
 
+/// The first `chars` characters of `s` (code points; an invalid byte counts
+/// as one), never cutting a UTF-8 sequence in two.
+inline std::string_view first_chars(std::string_view s, size_t chars) {
+  size_t pos = 0;
+  for (size_t n = 0; n < chars && pos < s.size(); ++n) {
+    char32_t cp = 0;
+    auto len = next_code_point(s.substr(pos), cp);
+    pos += len == 0 ? 1 : len;
+  }
+  return s.substr(0, pos);
+}
+
 /// Median of `xs` (reordered): the middle value, or the mean of the two
 /// middle ones; `if_empty` when there are none.
 template <class T>
