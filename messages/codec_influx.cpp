@@ -596,9 +596,13 @@ public:
   decode_error finish() {
     for (auto& g : groups_) {
       auto& x = out_[g.index];
-      if (g.has_mem)
+      if (g.has_mem) {
         if (auto err = settle_mem(x.mem, g.has_used); err != decode_error::none)
           return err;
+      } else {
+        // Swap figures without the memory they belong beside: not drawn.
+        x.mem = mem_stats{};
+      }
       // Per-core lines without their cpu-total line have no total to stand
       // beside: skipped, as Telegraf's one-line messages carry them.
       if (!g.has_total && !x.cores.empty()) {

@@ -322,7 +322,8 @@ decode_error read_json_gpu(simdjson::dom::element value, gpu_stats& x) {
         err = decode_error::out_of_range;
       x.index = static_cast<uint32_t>(i);
     } else if (field.key == "name") {
-      err = read_json_name(field.value, x.name);
+      // A GPU may have no name (the influx line's tag is optional).
+      err = read_json_host(field.value, x.name);
     } else if (field.key == "utilization") {
       err = read_json_percent(field.value, x.utilization);
       has_utilization = true;

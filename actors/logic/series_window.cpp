@@ -91,8 +91,10 @@ series_window::series_window(window_config cfg,
     colors_(std::move(colors)) {
   if (!budget_)
     budget_ = std::make_shared<point_budget>(point_budget{cfg_.max_points, 0});
-  if (!colors_)
+  if (!colors_) {
     colors_ = std::make_shared<color_book>();
+    owns_colors_ = true;
+  }
 }
 
 series_window::entry* series_window::find_or_add(const std::string& name) {
@@ -167,6 +169,9 @@ size_t series_window::expire(int64_t now_ns) {
   index_.clear();
   for (size_t i = 0; i < series_.size(); ++i)
     index_.emplace(series_[i].name, i);
+  // A shared book is pruned by its owner, who knows every panel.
+  if (owns_colors_)
+    colors_->retain([this](const std::string& name) { return holds(name); });
   return dropped;
 }
 

@@ -163,6 +163,7 @@ private:
   window_config cfg_;
   std::shared_ptr<point_budget> budget_;
   std::shared_ptr<color_book> colors_;
+  bool owns_colors_ = false;
   std::vector<entry> series_;
   std::unordered_map<std::string, size_t> index_;
   size_t total_points_ = 0;
