@@ -93,3 +93,73 @@ TEST_CASE("samples of series beyond the cap are refused and counted in the "
   CHECK(status_text(status).find("refused 2 (series cap)")
         != std::string::npos);
 }
+
+TEST_CASE_FIXTURE(window_fixture,
+                  "a producer of CPU only and one of every kind share the "
+                  "CPU panel; the other panels hold the second alone, in "
+                  "one colour") {
+  auto now = wall_clock_ns();
+  send("old", now); // CPU only, as the original sends
+  sample x;
+  x.host = "new";
+  x.seq = 1;
+  x.ts_ns = now;
+  x.cpu = 20;
+  x.metrics = metric_set::only(metric_kind::cpu);
+  x.metrics.add(metric_kind::mem);
+  x.metrics.add(metric_kind::load);
+  x.mem.total = 1000;
+  x.mem.available = 750;
+  x.load = {0.5, 0.4, 0.3, 2};
+  caf::anon_send(win, x);
+  sched.run();
+  auto [status, picture] = after_a_second();
+  CHECK(status.received == 2);
+  CHECK(status.refused == 0);
+  // Several kinds: panels, in the order cpu, mem, load.
+  CHECK(picture.series.empty());
+  REQUIRE(picture.panels.size() == 3);
+  CHECK(picture.panels[0].kind == metric_kind::cpu);
+  CHECK(picture.panels[1].kind == metric_kind::mem);
+  CHECK(picture.panels[2].kind == metric_kind::load);
+  REQUIRE(picture.panels[0].series.size() == 2);
+  REQUIRE(picture.panels[1].series.size() == 1);
+  auto& cpu_new = picture.panels[0].series[1];
+  auto& mem_new = picture.panels[1].series[0];
+  CHECK(cpu_new.name == "new");
+  CHECK(mem_new.name == "new");
+  CHECK(mem_new.color_index == cpu_new.color_index);
+  CHECK(mem_new.points.back().value == 25);
+  CHECK(mem_new.detail == "used 250 B of 1000 B");
+  CHECK(picture.panels[2].series[0].points.back().value == 0.5);
+}
+
+TEST_CASE("--panels fixes the charts and their order, and leaves the other "
+          "kinds out") {
+  test::actor_fixture fx;
+  auto pictures = std::make_shared<std::vector<caf::message>>();
+  window_actor_config cfg;
+  cfg.panels = {metric_kind::load, metric_kind::cpu};
+  auto draw = fx.collector(pictures);
+  auto win = caf::actor_cast<caf::actor>(fx.sys.spawn(
+    window, cfg, caf::actor_cast<snapshot_sink>(draw), viewer_status_sink{}));
+  fx.cleanup = {win, draw};
+  fx.sched.run();
+  sample x;
+  x.host = "h";
+  x.ts_ns = wall_clock_ns();
+  x.metrics = metric_set::defaults();
+  x.mem.total = 10;
+  x.load.load1 = 3;
+  caf::anon_send(win, x);
+  for (int i = 0; i < 3; ++i) {
+    fx.sched.advance_time(100ms);
+    fx.sched.run();
+  }
+  REQUIRE(!pictures->empty());
+  auto picture = pictures->back().get_as<snapshot>(0);
+  REQUIRE(picture.panels.size() == 2);
+  CHECK(picture.panels[0].kind == metric_kind::load);
+  CHECK(picture.panels[1].kind == metric_kind::cpu);
+  CHECK(picture.panels[0].series.at(0).points.back().value == 3);
+}
