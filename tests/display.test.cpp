@@ -161,3 +161,72 @@ TEST_CASE("without a display the chart is drawn in the terminal with its "
   test::run({"tmux", "kill-session", "-t", session});
   std::remove(("/tmp/" + session + ".exit").c_str());
 }
+
+TEST_CASE("kscope run draws CPU, memory, network, disk and load as five "
+          "panels, each with its series") {
+  auto dir = temp_dir();
+  auto png = dir + "/panels.png";
+  auto res = test::run({"xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
+                        test::kscope_binary(), "run", "-i", "100ms",
+                        "--count", "20", "--snapshot", png},
+                       60s);
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  sf::Image img;
+  REQUIRE(img.loadFromFile(png));
+  REQUIRE(img.getSize().x == 1280);
+  REQUIRE(img.getSize().y == 720);
+  // Three panels across, two rows, inside an 8 px margin and above the
+  // status line. In each panel's plot (below its title and legend, above
+  // its readout) the host's line is drawn in its colour.
+  auto red = series_color(0, {});
+  chart_style style;
+  const float cell_w = 1264.0f / 3;
+  const float cell_h = (704.0f - 16) / 2;
+  for (int i = 0; i < 5; ++i) {
+    CAPTURE(i);
+    auto x0 = 8 + cell_w * static_cast<float>(i % 3);
+    auto y0 = 8 + cell_h * static_cast<float>(i / 3);
+    CHECK(count_near(img, red, x0 / 1280, (y0 + 0.1f * cell_h) / 720,
+                     (x0 + cell_w) / 1280, (y0 + 0.92f * cell_h) / 720)
+          > 30);
+    // The panel's title and axis labels.
+    CHECK(count_near(img, style.foreground, x0 / 1280, y0 / 720,
+                     (x0 + cell_w) / 1280, (y0 + 0.1f * cell_h) / 720)
+          > 20);
+  }
+  // The sixth cell is empty.
+  CHECK(count_near(img, red, (8 + 2 * cell_w) / 1280, (8 + cell_h) / 720,
+                   1.0f, (8 + 2 * cell_h) / 720)
+        == 0);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("the terminal shows the five panels too, each with the host's "
+          "readout") {
+  auto session = "kscope-panels-" + std::to_string(getpid());
+  auto cmd = "env -u DISPLAY " + test::kscope_binary()
+             + " run -i 200ms --host tty-panels; sleep 60";
+  // Wide enough for each readout's detail beside its value.
+  auto start = test::run({"tmux", "new-session", "-d", "-s", session, "-x",
+                          "160", "-y", "40", cmd});
+  REQUIRE(start.code == 0);
+  std::this_thread::sleep_for(5s);
+  auto screen = test::run({"tmux", "capture-pane", "-p", "-t", session});
+  INFO(screen.output);
+  for (auto title : {"CPU usage", "Memory used", "Network (received + sent)",
+                     "Disk (read + written)", "Load average (1 min)"})
+    CHECK(screen.output.find(title) != std::string::npos);
+  size_t readouts = 0;
+  for (auto pos = screen.output.find("tty-panels  now ");
+       pos != std::string::npos;
+       pos = screen.output.find("tty-panels  now ", pos + 1))
+    ++readouts;
+  CHECK(readouts == 5);
+  CHECK(screen.output.find(" of ") != std::string::npos); // memory sizes
+  CHECK(screen.output.find("B/s") != std::string::npos);
+  CHECK(screen.output.find("cpus") != std::string::npos);
+  test::run({"tmux", "send-keys", "-t", session, "q"});
+  std::this_thread::sleep_for(2s);
+  test::run({"tmux", "kill-session", "-t", session});
+}
