@@ -400,6 +400,13 @@ decode_error decode_json(std::string_view payload, sample& out) {
     if (kind)
       out.metrics.add(*kind);
   }
+  if (!out.metrics.has(metric_kind::cpu)) {
+    // user, system and cores without cpu: parts of a total that is not
+    // there, not drawn and not kept.
+    out.user = 0;
+    out.system = 0;
+    out.cores.clear();
+  }
   return out.metrics.empty() ? decode_error::missing_field
                              : decode_error::none;
 }
