@@ -154,12 +154,27 @@ inline decode_error settle_mem(mem_stats& x, bool has_used) {
   return decode_error::none;
 }
 
+/// True when two of `xs` have the same key.
+template <class T, class Key>
+bool has_duplicate(const std::vector<T>& xs, Key key) {
+  for (size_t i = 0; i < xs.size(); ++i)
+    for (size_t j = i + 1; j < xs.size(); ++j)
+      if (key(xs[i]) == key(xs[j]))
+        return true;
+  return false;
+}
+
 /// Checks the groups of a decoded sample against the limits every consumer
-/// relies on.
+/// relies on: bounded, and no device twice (two readings of one interface
+/// in one instant contradict each other).
 inline decode_error check_devices(const sample& x) {
   if (x.nets.size() > max_devices || x.disks.size() > max_devices
       || x.gpus.size() > max_devices)
     return decode_error::out_of_range;
+  auto name = [](const auto& d) -> const std::string& { return d.name; };
+  if (has_duplicate(x.nets, name) || has_duplicate(x.disks, name)
+      || has_duplicate(x.gpus, [](const gpu_stats& g) { return g.index; }))
+    return decode_error::malformed;
   return decode_error::none;
 }
 

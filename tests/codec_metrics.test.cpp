@@ -410,3 +410,21 @@ TEST_CASE("json without cpu is read by kind; a viewer that knows only cpu "
   CHECK(decode(R"({"host":"m","gpu":[{"index":300,"utilization":1}]})", y)
         == decode_error::out_of_range);
 }
+
+TEST_CASE("a device named twice in one sample is refused in every format") {
+  sample y;
+  CHECK(decode(R"({"net":[{"interface":"e","bytes_recv":1},)"
+               R"({"interface":"e","bytes_recv":2}]})",
+               y)
+        == decode_error::malformed);
+  CHECK(decode(R"({"disk":[{"name":"sda"},{"name":"sda"}]})", y)
+        == decode_error::malformed);
+  CHECK(decode(R"({"gpu":[{"index":1,"utilization":1},)"
+               R"({"index":1,"utilization":2}]})",
+               y)
+        == decode_error::malformed);
+  CHECK(decode("nvidia_smi,index=0 utilization_gpu=1i\n"
+               "nvidia_smi,index=0 utilization_gpu=2i",
+               y)
+        == decode_error::malformed);
+}
