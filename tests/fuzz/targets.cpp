@@ -88,10 +88,23 @@ bool decode_again(const std::string& buf, wire_format fmt, sample& y) {
 void check_round_trip(const sample& x) {
   // The producer refuses such host names (--host); the formats cannot all
   // carry them.
-  auto host = x.host;
-  sanitize_series_name(host);
-  if (host != x.host)
+  auto clean = [](const std::string& name) {
+    auto copy = name;
+    sanitize_series_name(copy);
+    return copy == name;
+  };
+  if (!clean(x.host))
     return;
+  // Device names the same: JSON cannot carry invalid UTF-8.
+  for (auto& n : x.nets)
+    if (!clean(n.name))
+      return;
+  for (auto& d : x.disks)
+    if (!clean(d.name))
+      return;
+  for (auto& g : x.gpus)
+    if (!clean(g.name))
+      return;
   std::string buf;
   sample y;
   encode(wire_format::seed, x, buf);
