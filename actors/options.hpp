@@ -40,7 +40,8 @@ struct produce_options {
   std::string host;
   std::string proc_root = "/proc";
   millis flush_timeout{10000};
-  /// `--metrics`; unset: every kind but gpu (cpu only with --format seed).
+  /// `--metrics`; unset: every kind, gpu when NVIDIA's library loads (cpu
+  /// only with --format seed).
   std::optional<metric_set> metrics;
   /// `--interfaces`, `--disks`: sample exactly these; empty: the defaults
   /// (interfaces but loopback, whole disks).

@@ -87,17 +87,21 @@ std::optional<int> prepare_producer(const produce_options& opts,
                + to_string(metrics));
     return exit_usage;
   }
-  if (metrics.has(metric_kind::gpu)) {
+  // By default GPUs are sampled when NVIDIA's library is there, silently
+  // left out when it is not; asked for by --metrics, their absence is said.
+  bool gpu_by_default = !opts.metrics && opts.format != wire_format::seed;
+  if (metrics.has(metric_kind::gpu) || gpu_by_default) {
     std::string why;
     plan.gpu = nvml::load(opts.nvml_library, why);
     if (!plan.gpu || plan.gpu->count() == 0) {
-      // Asked for, not there: said once, and the rest is sampled.
-      std::fprintf(stderr, "kscope: note: --metrics gpu: %s; GPUs are not "
-                           "sampled\n",
-                   plan.gpu ? "NVML found no GPU" : why.c_str());
+      if (!gpu_by_default)
+        std::fprintf(stderr, "kscope: note: --metrics gpu: %s; GPUs are not "
+                             "sampled\n",
+                     plan.gpu ? "NVML found no GPU" : why.c_str());
       plan.gpu.reset();
       metrics.remove(metric_kind::gpu);
     } else {
+      metrics.add(metric_kind::gpu);
       plan.sampler.gpus = [gpu = plan.gpu] { return gpu->read(); };
     }
   }

@@ -345,3 +345,20 @@ TEST_CASE("--format seed carries CPU only, and says so when asked for more") {
            "2-byte value): use --metrics cpu, or --format json or influx for "
            "cpu,mem\n");
 }
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "by default GPUs are sampled when NVIDIA's library loads, "
+                  "and nothing is said when it does not") {
+  auto res = test::run(produce({"--nvml", KSCOPE_FAKE_NVML, "--count", "1"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  CHECK(res.output.find("sampling cpu,mem,net,disk,load,gpu of test-host")
+        != std::string::npos);
+  res = test::run(produce({"--nvml", "/nonexistent/libnvidia-ml.so.1",
+                           "--count", "1"}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  CHECK(res.output.find("note") == std::string::npos);
+  CHECK(res.output.find("sampling cpu,mem,net,disk,load of test-host")
+        != std::string::npos);
+}

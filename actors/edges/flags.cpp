@@ -67,7 +67,8 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
         },
         "a list of cpu, mem, net, disk, load, gpu, or all",
         "What to sample, e.g. cpu,mem (gpu needs NVIDIA's libnvidia-ml)")
-    ->default_str("cpu,mem,net,disk,load");
+    ->default_str("cpu,mem,net,disk,load, and gpu when NVIDIA's library "
+                  "loads");
   auto device = [](const std::string& text) -> std::optional<std::string> {
     if (text.empty() || text.size() > max_host_size
         || text.find_first_of(" ,=\\") != std::string::npos
