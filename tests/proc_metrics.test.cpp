@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "actors/logic/panel_values.hpp"
 #include "actors/logic/proc_metrics.hpp"
 #include "actors/logic/system_meter.hpp"
 
@@ -236,4 +237,46 @@ TEST_CASE("metric kinds and sets have stable names") {
     CHECK(parse_metric_kind(to_string(kind)) == kind);
   }
   CHECK_FALSE(parse_metric_kind("memory"));
+}
+
+TEST_CASE("two readings of a machine two seconds apart: rates where the "
+          "counters moved on, a gap where one reset or a device came or "
+          "went") {
+  auto reading = [](const char* dir, int64_t ts_ns) {
+    system_meter_config cfg;
+    cfg.proc_root = data_dir + dir;
+    system_meter meter{cfg};
+    sample x;
+    std::string err;
+    REQUIRE_MESSAGE(meter.measure(x, &err), err);
+    x.host = "box";
+    x.ts_ns = ts_ns;
+    return x;
+  };
+  counter_rates rates;
+  auto t0 = reading("box_t0", 0);
+  auto t1 = reading("box_t1", 2'000'000'000);
+  values_of(t0, &rates);
+  // box_t1: wlan0's 32-bit counter wrapped, docker0 vanished, veth1
+  // appeared; sda was reset, sdb appeared. Neither panel gets a point
+  // rather than a negative or a huge one.
+  auto at_t1 = values_of(t1, &rates);
+  CHECK_FALSE(at_t1[static_cast<size_t>(metric_kind::net)]);
+  CHECK_FALSE(at_t1[static_cast<size_t>(metric_kind::disk)]);
+  // The next reading measures from t1: eth0 moved on 2,000,000 bytes
+  // received and 200,000 sent in 2 s, wlan0 and veth1 nothing.
+  auto t2 = t1;
+  t2.ts_ns = 4'000'000'000;
+  for (auto& n : t2.nets)
+    if (n.name == "eth0") {
+      n.bytes_recv += 2'000'000;
+      n.bytes_sent += 200'000;
+    }
+  auto at_t2 = values_of(t2, &rates);
+  REQUIRE(at_t2[static_cast<size_t>(metric_kind::net)]);
+  CHECK(at_t2[static_cast<size_t>(metric_kind::net)]->value == 1'100'000);
+  REQUIRE(at_t2[static_cast<size_t>(metric_kind::disk)]);
+  CHECK(at_t2[static_cast<size_t>(metric_kind::disk)]->value == 0);
+  // The load moved between the readings; it is a level, not a counter.
+  CHECK(at_t1[static_cast<size_t>(metric_kind::load)]->value == 1.52);
 }

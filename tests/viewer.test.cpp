@@ -7,6 +7,7 @@
 #include <csignal>
 #include <fstream>
 #include <sstream>
+#include <map>
 #include <regex>
 
 #include <unistd.h>
@@ -323,4 +324,48 @@ TEST_CASE("a broker never reached is said so, not called a disconnect") {
   // The final status says how long the broker has been down, so a reader
   // of a log can tell stale news from fresh.
   CHECK(std::regex_search(res.output, std::regex{"broker down for [3-9] s"}));
+}
+
+TEST_CASE_FIXTURE(broker_fixture,
+                  "a viewer reads a producer of CPU only beside one of every "
+                  "kind, and its CSV has one row per host, metric and time") {
+  auto bootstrap = broker->bootstrap();
+  auto csv = temp_path("kinds.csv");
+  auto old_node = test::run({test::kscope_binary(), "produce", "-b",
+                             bootstrap, "--count", "4", "-i", "100ms",
+                             "--host", "old", "--metrics", "cpu"});
+  REQUIRE(old_node.code == 0);
+  auto new_node = test::run(
+    {test::kscope_binary(), "produce", "-b", bootstrap, "--count", "4", "-i",
+     "100ms", "--host", "new", "--proc-root", KSCOPE_TEST_DATA "/proc/box_t0",
+     "--nvml", "/nonexistent"});
+  REQUIRE(new_node.code == 0);
+  auto res = test::run(
+    headless_view(bootstrap, {"--count", "8", "--csv", csv}));
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  std::ifstream in{csv};
+  std::string header;
+  std::getline(in, header);
+  CHECK(header == "host,seq,ts_ns,metric,value");
+  std::map<std::string, std::vector<std::string>> metrics_of;
+  for (auto& row : test::read_csv_rows(csv))
+    if (row.seq == 3)
+      metrics_of[row.host].push_back(row.metric);
+  CHECK(metrics_of["old"] == std::vector<std::string>{"cpu"});
+  // Rates from the second sample on: the fixture's counters stand still.
+  CHECK(metrics_of["new"]
+        == std::vector<std::string>{"cpu", "mem", "mem_used", "net", "disk",
+                                    "load1"});
+  for (auto& row : test::read_csv_rows(csv)) {
+    if (row.host != "new")
+      continue;
+    if (row.metric == "mem")
+      CHECK(row.value == doctest::Approx(50.0).epsilon(0.001));
+    if (row.metric == "net" || row.metric == "disk")
+      CHECK(row.value == 0);
+    if (row.metric == "load1")
+      CHECK(row.value == 0.52);
+  }
+  std::remove(csv.c_str());
 }
