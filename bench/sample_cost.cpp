@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     params.iterations = std::strtoul(argv[1], nullptr, 10);
   if (argc > 2)
     params.proc_root = argv[2];
-  std::printf("%-22s %10s %8s\n", "what", "us/sample", "bytes");
+  std::printf("%-28s %10s %8s\n", "what", "us/sample", "bytes");
   for (auto metrics : {metric_set::only(metric_kind::cpu),
                        metric_set::defaults()}) {
     system_meter_config cfg;
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
       }
     auto t1 = std::chrono::steady_clock::now();
     auto name = "read " + to_string(metrics);
-    std::printf("%-22s %10.1f %8s\n", name.c_str(),
+    std::printf("%-28s %10.1f %8s\n", name.c_str(),
                 micros_per(params.iterations, t1 - t0), "-");
     x.host = "bench-host";
     x.seq = 1;
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
       }
       auto e1 = std::chrono::steady_clock::now();
       auto label = "  encode " + std::string{to_string(fmt)};
-      std::printf("%-22s %10.1f %8zu\n", label.c_str(),
+      std::printf("%-28s %10.1f %8zu\n", label.c_str(),
                   micros_per(params.iterations, e1 - e0), buf.size());
     }
   }

@@ -66,6 +66,24 @@ void append_json_counters(std::string& out, const T& x,
   }
 }
 
+/// Writes `,"key":[{"name_key":"...",counters...},...]`.
+template <class T, size_t N>
+void append_json_devices(std::string& out, std::string_view key,
+                         std::string_view name_key, const std::vector<T>& xs,
+                         const counter_field<T> (&fields)[N]) {
+  append_json_key(out, key);
+  out += '[';
+  for (size_t i = 0; i < xs.size(); ++i) {
+    out += i > 0 ? ",{\"" : "{\"";
+    out += name_key;
+    out += "\":";
+    append_json_string(out, xs[i].name);
+    append_json_counters(out, xs[i], fields);
+    out += '}';
+  }
+  out += ']';
+}
+
 void append_json_mem(std::string& out, const mem_stats& x) {
   out += ",\"mem\":{";
   append_json_counters(out, x, mem_fields, true);
@@ -98,26 +116,10 @@ void encode_json(const sample& x, std::string& out) {
   }
   if (x.metrics.has(metric_kind::mem))
     append_json_mem(out, x.mem);
-  if (x.metrics.has(metric_kind::net)) {
-    out += ",\"net\":[";
-    for (size_t i = 0; i < x.nets.size(); ++i) {
-      out += i > 0 ? ",{\"interface\":" : "{\"interface\":";
-      append_json_string(out, x.nets[i].name);
-      append_json_counters(out, x.nets[i], net_fields);
-      out += '}';
-    }
-    out += ']';
-  }
-  if (x.metrics.has(metric_kind::disk)) {
-    out += ",\"disk\":[";
-    for (size_t i = 0; i < x.disks.size(); ++i) {
-      out += i > 0 ? ",{\"name\":" : "{\"name\":";
-      append_json_string(out, x.disks[i].name);
-      append_json_counters(out, x.disks[i], disk_fields);
-      out += '}';
-    }
-    out += ']';
-  }
+  if (x.metrics.has(metric_kind::net))
+    append_json_devices(out, "net", "interface", x.nets, net_fields);
+  if (x.metrics.has(metric_kind::disk))
+    append_json_devices(out, "disk", "name", x.disks, disk_fields);
   if (x.metrics.has(metric_kind::load)) {
     out += ",\"load\":{\"load1\":";
     append_json_number(out, x.load.load1);
