@@ -70,9 +70,23 @@ decode_error to_samples(const kafka_record& rec, std::vector<sample>& out,
       sanitize_series_name(d.name);
     for (auto& g : x.gpus)
       sanitize_series_name(g.name);
+    // Two names that differed only in what was replaced are one now: the
+    // sample contradicts itself, as if it named a device twice.
+    auto twice = [](const auto& xs) {
+      for (size_t a = 0; a < xs.size(); ++a)
+        for (size_t b = a + 1; b < xs.size(); ++b)
+          if (xs[a].name == xs[b].name)
+            return true;
+      return false;
+    };
+    if (twice(x.nets) || twice(x.disks)) {
+      out.resize(first);
+      return decode_error::malformed;
+    }
     // The seed format carries no time: the record's timestamp (producer
     // time for a default topic) is the best there is.
-    if (x.ts_ns == 0 && rec.timestamp_ms > 0)
+    if (x.ts_ns == 0 && rec.timestamp_ms > 0
+        && rec.timestamp_ms < INT64_MAX / 1000000)
       x.ts_ns = rec.timestamp_ms * 1000000;
   }
   return decode_error::none;

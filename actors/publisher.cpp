@@ -49,13 +49,22 @@ publisher(publisher_actor::stateful_pointer<publisher_state> self,
     auto& st = self->state;
     st.buf.clear();
     encode(cfg.format, x, st.buf);
-    if (st.buf.size() > max_payload_size && !x.cores.empty()) {
+    if (st.buf.size() > max_payload_size) {
       // Viewers refuse longer payloads: a host with very many cores (influx
-      // spends a line on each) sends its totals rather than nothing.
-      auto totals = x;
-      totals.cores.clear();
+      // spends a line on each) sends its totals rather than nothing, and
+      // one with hundreds of interfaces and disks leaves those out.
+      auto smaller = x;
+      smaller.cores.clear();
       st.buf.clear();
-      encode(cfg.format, totals, st.buf);
+      encode(cfg.format, smaller, st.buf);
+      if (st.buf.size() > max_payload_size) {
+        smaller.nets.clear();
+        smaller.disks.clear();
+        smaller.metrics.remove(metric_kind::net);
+        smaller.metrics.remove(metric_kind::disk);
+        st.buf.clear();
+        encode(cfg.format, smaller, st.buf);
+      }
     }
     st.producer->produce(x.host, st.buf, x.ts_ns / 1000000);
     if (st.idle) {

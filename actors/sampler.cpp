@@ -3,6 +3,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/consumer.hpp"
 #include "actors/logic/clock.hpp"
 #include "messages/errors.hpp"
 #include "messages/type_ids.hpp"
@@ -46,13 +47,36 @@ sampler(sampler_actor::stateful_pointer<sampler_state> self,
         self->quit(caf::make_error(errc::sampling_failed, "sampler: " + err));
         return;
       }
+      // Only GPUs asked for and none answered this time: no empty message
+      // that every viewer would count as malformed.
+      bool empty = x.metrics.empty();
       x.host = cfg.host;
-      x.seq = ++seq->last;
-      if (cfg.outbox) {
-        cfg.outbox->push(std::move(x));
-        self->send(sink, outbox_atom_v);
-      } else {
-        self->send(sink, std::move(x));
+      // The kernel allows any byte but '/' and ':' in an interface name;
+      // JSON and every viewer want UTF-8 without controls.
+      for (auto& n : x.nets)
+        sanitize_series_name(n.name);
+      for (auto& d : x.disks)
+        sanitize_series_name(d.name);
+      for (auto& g : x.gpus)
+        sanitize_series_name(g.name);
+      // Two names alike once cleaned would make the sample contradict
+      // itself: the later one is left out.
+      auto unique_names = [](auto& xs) {
+        for (size_t a = 0; a < xs.size(); ++a)
+          for (size_t b = xs.size(); b-- > a + 1;)
+            if (xs[b].name == xs[a].name)
+              xs.erase(xs.begin() + static_cast<std::ptrdiff_t>(b));
+      };
+      unique_names(x.nets);
+      unique_names(x.disks);
+      if (!empty) {
+        x.seq = ++seq->last;
+        if (cfg.outbox) {
+          cfg.outbox->push(std::move(x));
+          self->send(sink, outbox_atom_v);
+        } else {
+          self->send(sink, std::move(x));
+        }
       }
       if (cfg.count != 0 && seq->last.load() >= cfg.count) {
         self->quit();

@@ -150,6 +150,19 @@ window(window_actor::stateful_pointer<window_state> self,
                    != st.order.end();
       if (!shown && !cfg.panels.empty())
         continue;
+      if (kind == metric_kind::net || kind == metric_kind::disk
+          || kind == metric_kind::gpu) {
+        if (st.merges.size() >= 4 * counter_rates::max_keys)
+          st.merges.clear();
+        auto& m = st.merges[x.host + '\x1f' + std::string{to_string(kind)}];
+        if (m.ts_ns == x.ts_ns && x.ts_ns != 0) {
+          m.a += vals[i]->a;
+          m.b += vals[i]->b;
+        } else {
+          m = window_state::parts{x.ts_ns, vals[i]->a, vals[i]->b};
+        }
+        vals[i] = combine(kind, m.a, m.b, *vals[i]);
+      }
       auto& panel = st.panels[i];
       if (!panel)
         panel = std::make_unique<series_window>(cfg.window, st.budget,

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -57,6 +58,14 @@ struct window_state {
   std::shared_ptr<color_book> colors;
   /// Baselines of the network and disk counters, per host and device.
   counter_rates rates;
+  /// Parts of one host's throughput (and GPUs) at the instant last seen,
+  /// per host and kind: Telegraf sends each interface in its own message.
+  struct parts {
+    int64_t ts_ns = 0;
+    double a = 0;
+    double b = 0;
+  };
+  std::unordered_map<std::string, parts> merges;
   viewer_status status;
   /// Latencies (ms) of the samples taken since the last snapshot.
   std::vector<double> latencies;

@@ -65,6 +65,10 @@ constexpr size_t max_host_size = 255;
 /// Most interfaces, disks or GPUs a sample may carry, each.
 constexpr size_t max_devices = 256;
 
+/// Most samples one payload may hold (line protocol of many hosts or
+/// instants), and most cores across them.
+constexpr size_t max_samples_per_payload = 64;
+
 /// Appends the wire form of `x` in format `fmt` to `out`. Values are written
 /// as they are; the seed format truncates `cpu` to an integer, as the original
 /// producer did, and carries nothing else.

@@ -636,6 +636,10 @@ private:
         return read_seq(line, x);
       }
     }
+    // A payload of thousands of one-line instants would be thousands of
+    // samples from 64 KiB: refused rather than held.
+    if (groups_.size() >= max_samples_per_payload)
+      return decode_error::out_of_range;
     auto& x = out_.emplace_back();
     clear(x);
     x.metrics = metric_set{};
@@ -683,8 +687,15 @@ private:
       size_t core = 0;
       if (auto err = parse_core_tag(*cpu_tag, core); err != decode_error::none)
         return err;
-      if (core >= x.cores.size())
+      if (core >= x.cores.size()) {
+        // Sparse core numbers in many samples must not add up to more
+        // than one machine's worth of cores per payload.
+        auto grow = core + 1 - x.cores.size();
+        if (cores_ + grow > max_cores)
+          return decode_error::out_of_range;
+        cores_ += grow;
         x.cores.resize(core + 1, 0.0);
+      }
       x.cores[core] = 100 - *idle;
       ++g->lone_core_lines;
       return decode_error::none;
@@ -876,6 +887,8 @@ private:
   size_t first_;
   size_t& skipped_;
   std::vector<sample_group> groups_;
+  /// Cores allocated across the samples of this payload.
+  size_t cores_ = 0;
 };
 
 } // namespace

@@ -428,3 +428,23 @@ TEST_CASE("a device named twice in one sample is refused in every format") {
                y)
         == decode_error::malformed);
 }
+
+TEST_CASE("one payload holds at most 64 samples and one machine's cores") {
+  std::string many;
+  for (int t = 1; t <= 65; ++t)
+    many += "cpu,cpu=cpu-total usage_idle=1 " + std::to_string(t) + "\n";
+  std::vector<sample> out;
+  CHECK(decode_all(many, out) == decode_error::out_of_range);
+  CHECK(out.empty());
+  // Sparse core numbers: 4096 cores in each of two instants is two
+  // machines' worth from a few bytes.
+  std::string sparse = "cpu,cpu=cpu-total usage_idle=1 1\n"
+                       "cpu,cpu=cpu4095 usage_idle=1 1\n"
+                       "cpu,cpu=cpu-total usage_idle=1 2\n"
+                       "cpu,cpu=cpu4095 usage_idle=1 2\n";
+  CHECK(decode_all(sparse, out) == decode_error::out_of_range);
+  CHECK(out.empty());
+  many.resize(many.rfind("cpu,"));
+  REQUIRE(decode_all(many, out) == decode_error::none);
+  CHECK(out.size() == 64);
+}

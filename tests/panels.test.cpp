@@ -54,12 +54,16 @@ TEST_CASE("network throughput is the rate of the counters, summed over "
   REQUIRE(v);
   CHECK(v->value == 3000); // (4000 + 2000) / 2 s
   CHECK(v->detail == "rx 2.0 kB/s tx 1.0 kB/s");
-  // Loopback is never counted, even when a producer sends it.
-  v = net_of(net_sample(3 * second,
-                        {nic("eth0", 6000, 3000), nic("lo", 0, 0)}),
+  // Every interface sent is counted: the producer leaves loopback out
+  // unless asked for it (--interfaces lo). A new one costs one point.
+  CHECK_FALSE(net_of(net_sample(3 * second, {nic("eth0", 6000, 3000),
+                                             nic("lo", 0, 0)}),
+                     rates));
+  v = net_of(net_sample(4 * second,
+                        {nic("eth0", 7000, 3500), nic("lo", 100, 100)}),
              rates);
   REQUIRE(v);
-  CHECK(v->value == 1500);
+  CHECK(v->value == 1500 + 200);
 }
 
 TEST_CASE("a counter that goes backwards gives a gap, never a negative or "

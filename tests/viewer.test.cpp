@@ -369,3 +369,16 @@ TEST_CASE_FIXTURE(broker_fixture,
   }
   std::remove(csv.c_str());
 }
+
+TEST_CASE("device names alike once cleaned make the sample contradict "
+          "itself: malformed, not two readings of one interface") {
+  kafka_record rec;
+  rec.topic = "metrics";
+  std::string payload = "{\"host\":\"h\",\"net\":[{\"interface\":\"eth\\u0001\","
+                        "\"bytes_recv\":1},{\"interface\":\"eth\\u0002\","
+                        "\"bytes_recv\":2}]}";
+  rec.value = payload;
+  std::vector<sample> xs;
+  CHECK(to_samples(rec, xs) == decode_error::malformed);
+  CHECK(xs.empty());
+}

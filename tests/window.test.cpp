@@ -163,3 +163,33 @@ TEST_CASE("--panels fixes the charts and their order, and leaves the other "
   CHECK(picture.panels[1].kind == metric_kind::cpu);
   CHECK(picture.panels[0].series.at(0).points.back().value == 3);
 }
+
+TEST_CASE_FIXTURE(window_fixture,
+                  "interfaces of one host and instant sent one message each "
+                  "(as Telegraf does) add up to one point") {
+  auto now = wall_clock_ns();
+  auto nic = [&](const char* name, int64_t ts, uint64_t rx) {
+    sample x;
+    x.host = "t";
+    x.ts_ns = ts;
+    x.metrics = metric_set::only(metric_kind::net);
+    net_stats n;
+    n.name = name;
+    n.bytes_recv = rx;
+    x.nets = {n};
+    caf::anon_send(win, x);
+    sched.run();
+  };
+  nic("eth0", now - 2'000'000'000, 0);
+  nic("eth1", now - 2'000'000'000, 0);
+  nic("eth0", now - 1'000'000'000, 1000);
+  nic("eth1", now - 1'000'000'000, 500);
+  auto [status, picture] = after_a_second();
+  CHECK(status.received == 4);
+  REQUIRE(picture.panels.size() == 1);
+  REQUIRE(picture.panels[0].series.size() == 1);
+  auto& s = picture.panels[0].series[0];
+  REQUIRE(s.points.size() == 1);
+  CHECK(s.points[0].value == 1500);
+  CHECK(s.detail == "rx 1.5 kB/s tx 0 B/s");
+}

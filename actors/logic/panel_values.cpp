@@ -60,14 +60,19 @@ bool counter_rates::update(const std::string& key, int64_t ts_ns, uint64_t a,
                            uint64_t b, double& ra, double& rb) {
   auto i = baselines_.find(key);
   if (i == baselines_.end()) {
-    if (baselines_.size() < max_keys)
-      baselines_.emplace(key, baseline{ts_ns, a, b});
+    // Full (a flood of device or host names, or churn between expiries):
+    // start over. Every host loses one point, none is blocked for good.
+    if (baselines_.size() >= max_keys)
+      baselines_.clear();
+    baselines_.emplace(key, baseline{ts_ns, a, b});
     return false;
   }
   auto& base = i->second;
   bool ok = ts_ns > base.ts_ns && a >= base.a && b >= base.b;
   if (ok) {
-    auto dt = static_cast<double>(ts_ns - base.ts_ns) / 1e9;
+    // In doubles: two timestamps far apart must not overflow int64.
+    auto dt = (static_cast<double>(ts_ns) - static_cast<double>(base.ts_ns))
+              / 1e9;
     ra = static_cast<double>(a - base.a) / dt;
     rb = static_cast<double>(b - base.b) / dt;
   }
@@ -95,11 +100,12 @@ panel_values values_of(const sample& x, counter_rates* rates) {
   if (m.has(metric_kind::net) && rates != nullptr) {
     double rx = 0;
     double tx = 0;
-    auto keep = [](const std::string& name) { return name != "lo"; };
+    // Every interface sent: the producer left loopback out unless asked.
+    auto keep = [](const std::string&) { return true; };
     if (sum_rates(x, "net", x.nets, &net_stats::bytes_recv,
                   &net_stats::bytes_sent, keep, *rates, rx, tx))
       out[static_cast<size_t>(metric_kind::net)] = panel_value{
-        rx + tx, "rx " + format_rate(rx) + " tx " + format_rate(tx)};
+        rx + tx, "rx " + format_rate(rx) + " tx " + format_rate(tx), rx, tx};
   }
   if (m.has(metric_kind::disk) && rates != nullptr) {
     // Partitions and device-mapper volumes count the same I/O again; a
@@ -115,7 +121,8 @@ panel_values values_of(const sample& x, counter_rates* rates) {
     if (sum_rates(x, "disk", x.disks, &disk_stats::read_bytes,
                   &disk_stats::write_bytes, keep, *rates, rd, wr))
       out[static_cast<size_t>(metric_kind::disk)] = panel_value{
-        rd + wr, "read " + format_rate(rd) + " write " + format_rate(wr)};
+        rd + wr, "read " + format_rate(rd) + " write " + format_rate(wr), rd,
+        wr};
   }
   if (m.has(metric_kind::load)) {
     char buf[96];
@@ -137,9 +144,25 @@ panel_values values_of(const sample& x, counter_rates* rates) {
     out[static_cast<size_t>(metric_kind::gpu)] = panel_value{
       sum / static_cast<double>(n),
       std::to_string(n) + (n == 1 ? " GPU, " : " GPUs, ") + format_bytes(used)
-        + " of " + format_bytes(total)};
+        + " of " + format_bytes(total),
+      sum, static_cast<double>(n)};
   }
   return out;
+}
+
+panel_value combine(metric_kind kind, double a, double b,
+                    const panel_value& latest) {
+  switch (kind) {
+    case metric_kind::net:
+      return {a + b, "rx " + format_rate(a) + " tx " + format_rate(b), a, b};
+    case metric_kind::disk:
+      return {a + b, "read " + format_rate(a) + " write " + format_rate(b), a,
+              b};
+    case metric_kind::gpu:
+      return {b > 0 ? a / b : 0, latest.detail, a, b};
+    default:
+      return latest;
+  }
 }
 
 std::string format_rate(double bytes_per_s) {

@@ -20,7 +20,8 @@ namespace kscope {
 /// negative or huge one: the reading becomes the new baseline.
 class counter_rates {
 public:
-  /// Most keys tracked; readings of further keys give no rate.
+  /// Most keys tracked (64 hosts x 256 devices); a new key beyond them
+  /// starts the table over.
   static constexpr size_t max_keys = 16384;
 
   /// Rates of `a` and `b` since the last reading under `key`, into `ra`
@@ -50,7 +51,19 @@ private:
 struct panel_value {
   double value = 0;
   std::string detail;
+  /// The two parts of a sum (received and sent, read and written; for GPUs
+  /// the sum of utilisations and their number), so values of one host and
+  /// instant that arrive apart (Telegraf sends a message per interface)
+  /// can be added up.
+  double a = 0;
+  double b = 0;
 };
+
+/// The value of `kind` for parts `a` and `b` added up over every message
+/// of one host and instant, with its detail; `latest` gives what the parts
+/// do not (a GPU's memory).
+panel_value combine(metric_kind kind, double a, double b,
+                    const panel_value& latest);
 
 /// The values of one sample, by metric kind: empty where the sample holds
 /// nothing for that panel, or (for throughput) no rate yet.
@@ -60,8 +73,9 @@ using panel_values = std::array<std::optional<panel_value>, metric_kind_count>;
 /// - cpu: busy %;
 /// - mem: used % = 100 * (total - available) / total, detail "used 3.1 GiB
 ///   of 15.6 GiB";
-/// - net: bytes received + sent per second over every interface but
-///   loopback, detail "rx 1.2 MB/s tx 300 kB/s";
+/// - net: bytes received + sent per second over every interface sent
+///   (producers leave loopback out by default), detail "rx 1.2 MB/s tx
+///   300 kB/s";
 /// - disk: bytes read + written per second over whole disks (all disks
 ///   when none is whole), detail "read ... write ...";
 /// - load: the 1-minute load average, detail "1.20 0.90 0.80 / 4 cpus";

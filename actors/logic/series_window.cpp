@@ -58,6 +58,10 @@ const point& point_ring::back() const {
   return buf_[(head_ + buf_.size() - 1) % buf_.size()];
 }
 
+void point_ring::replace_back(point x) {
+  buf_[(head_ + buf_.size() - 1) % buf_.size()] = x;
+}
+
 series_stats point_ring::stats() const {
   series_stats result;
   if (buf_.empty())
@@ -120,7 +124,12 @@ bool series_window::add_point(const std::string& name, point p,
   auto* e = find_or_add(name);
   if (e == nullptr)
     return false;
-  push(*e, p);
+  // The same instant again (its parts arrived apart, or a replay): one
+  // point, the newest value.
+  if (e->ring.size() > 0 && e->ring.back().ts_ns == p.ts_ns)
+    e->ring.replace_back(p);
+  else
+    push(*e, p);
   e->last_arrival_ns = arrival_ns;
   e->detail = std::move(detail);
   return true;

@@ -56,6 +56,9 @@ public:
   /// The newest point; the ring must not be empty.
   const point& back() const;
 
+  /// Replaces the newest point; the ring must not be empty.
+  void replace_back(point x);
+
   /// current/min/max/avg over the points held; all zero when empty.
   series_stats stats() const;
 
@@ -114,9 +117,9 @@ public:
   /// (the total is still added).
   bool add(const std::string& name, const sample& x, int64_t arrival_ns);
 
-  /// Adds one point under `name`, with what it stands for in `detail`.
-  /// Returns false and adds nothing when `name` is a new series and
-  /// max_series are held.
+  /// Adds one point under `name`, with what it stands for in `detail`; a
+  /// point of the same time as the newest replaces it. Returns false and
+  /// adds nothing when `name` is a new series and max_series are held.
   bool add_point(const std::string& name, point p, int64_t arrival_ns,
                  std::string detail = {});
 

@@ -1,6 +1,7 @@
 #include "actors/logic/system_meter.hpp"
 
 #include "actors/logic/proc_text.hpp"
+#include "messages/codec.hpp"
 
 namespace kscope {
 
@@ -61,6 +62,9 @@ bool system_meter::measure(sample& out, std::string* err) {
           auto x = parse_net_dev(text, why);
           if (x) {
             filter_interfaces(*x, cfg_.interfaces);
+            // Viewers refuse more; the first ones in the kernel's order.
+            if (x->size() > max_devices)
+              x->resize(max_devices);
             out.nets = std::move(*x);
           }
           return x.has_value();
@@ -73,6 +77,8 @@ bool system_meter::measure(sample& out, std::string* err) {
           auto x = parse_diskstats(text, why);
           if (x) {
             filter_disks(*x, cfg_.disks);
+            if (x->size() > max_devices)
+              x->resize(max_devices);
             out.disks = std::move(*x);
           }
           return x.has_value();
