@@ -183,22 +183,27 @@ decode_error read_json_host(simdjson::dom::element value, std::string& host) {
   return decode_error::none;
 }
 
-decode_error read_json_cores(simdjson::dom::element value,
-                             std::vector<double>& cores) {
+/// Reads an array of at most `limit` items into `xs`, each with
+/// `read(element, item)`.
+template <class T, class Read>
+decode_error read_json_array(simdjson::dom::element value, size_t limit,
+                             std::vector<T>& xs, Read read) {
   simdjson::dom::array arr;
   if (auto err = value.get_array().get(arr))
     return from_simdjson(err);
-  if (arr.size() > max_cores)
+  if (arr.size() > limit)
     return decode_error::out_of_range;
-  cores.clear();
-  cores.reserve(arr.size());
-  for (simdjson::dom::element core : arr) {
-    double x = 0;
-    if (auto err = read_json_percent(core, x); err != decode_error::none)
+  xs.clear();
+  xs.reserve(arr.size());
+  for (simdjson::dom::element item : arr)
+    if (auto err = read(item, xs.emplace_back()); err != decode_error::none)
       return err;
-    cores.push_back(x);
-  }
   return decode_error::none;
+}
+
+decode_error read_json_cores(simdjson::dom::element value,
+                             std::vector<double>& cores) {
+  return read_json_array(value, max_cores, cores, read_json_percent);
 }
 
 decode_error read_json_name(simdjson::dom::element value, std::string& name) {
@@ -240,17 +245,10 @@ template <class T, size_t N>
 decode_error read_json_devices(simdjson::dom::element value,
                                std::string_view name_key, std::vector<T>& xs,
                                const counter_field<T> (&fields)[N]) {
-  simdjson::dom::array arr;
-  if (auto err = value.get_array().get(arr))
-    return from_simdjson(err);
-  if (arr.size() > max_devices)
-    return decode_error::out_of_range;
-  xs.clear();
-  for (simdjson::dom::element item : arr)
-    if (auto err = read_json_device(item, name_key, xs.emplace_back(), fields);
-        err != decode_error::none)
-      return err;
-  return decode_error::none;
+  return read_json_array(value, max_devices, xs,
+                         [&](simdjson::dom::element item, T& x) {
+                           return read_json_device(item, name_key, x, fields);
+                         });
 }
 
 decode_error read_json_mem(simdjson::dom::element value, mem_stats& x) {
@@ -342,17 +340,7 @@ decode_error read_json_gpu(simdjson::dom::element value, gpu_stats& x) {
 
 decode_error read_json_gpus(simdjson::dom::element value,
                             std::vector<gpu_stats>& xs) {
-  simdjson::dom::array arr;
-  if (auto err = value.get_array().get(arr))
-    return from_simdjson(err);
-  if (arr.size() > max_devices)
-    return decode_error::out_of_range;
-  xs.clear();
-  for (simdjson::dom::element item : arr)
-    if (auto err = read_json_gpu(item, xs.emplace_back());
-        err != decode_error::none)
-      return err;
-  return decode_error::none;
+  return read_json_array(value, max_devices, xs, read_json_gpu);
 }
 
 } // namespace
