@@ -398,7 +398,12 @@ private:
     auto first = pos_;
     while (pos_ < text_.size()) {
       auto c = text_[pos_];
-      if (c == '\n' || stops.find(c) != std::string_view::npos)
+      // A loop over the two or three stops: find() would call memchr for
+      // every character of the payload.
+      bool stop = c == '\n';
+      for (char s : stops)
+        stop |= c == s;
+      if (stop)
         break;
       if (c == '\\' && pos_ + 1 < text_.size()
           && is_influx_escapable(text_[pos_ + 1]))
