@@ -9,6 +9,7 @@
 #include "actors/sampler.hpp"
 #include "actors/edges/flags.hpp"
 #include "actors/edges/typed_options.hpp"
+#include "main/version.hpp"
 #include "messages/errors.hpp"
 
 namespace kscope {
@@ -29,7 +30,8 @@ std::variant<command_line, int> parse_command_line(int argc,
   app.set_config("--config", "", "Read options from a TOML or INI file");
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", "kscope 0.1.0");
+  app.set_version_flag("--version", version_text,
+                       "Print the versions of kscope, librdkafka and CAF");
   // A key the subcommand does not know, or a line that is no key = value,
   // is a mistake in the file, not something to skip silently. Set before
   // the subcommands are added: they inherit it.
@@ -38,7 +40,8 @@ std::variant<command_line, int> parse_command_line(int argc,
   // One block per subcommand: the subcommand, then its options bound to the
   // fields of `cl`.
   auto* produce_cmd = app.add_subcommand(
-    "produce", "Sample this host's CPU and publish it to a Kafka topic");
+    "produce", "Sample this host's metrics (CPU, memory, network, disk, load, "
+               "GPU) and publish them to a Kafka topic");
   add_produce_options(*produce_cmd, cl.produce, "localhost:9092");
 
   auto* broker_cmd = app.add_subcommand(

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <regex>
 
 #include <unistd.h>
 
@@ -205,4 +206,16 @@ TEST_CASE("errors CLI11 words cryptically get a clear line") {
   check_usage_error({"view", "--window", "-1"}, "invalid --window '-1'");
   for (auto& path : {bogus_key, no_section})
     std::remove(path.c_str());
+}
+
+TEST_CASE("--version names kscope's version and commit, librdkafka and CAF") {
+  auto res = test::run({test::kscope_binary(), "--version"}, 10s);
+  INFO(res.output);
+  CHECK(res.code == 0);
+  // A clone's build names its commit, 12 hex digits (maybe "-dirty").
+  std::regex expected{"kscope [0-9]+\\.[0-9]+\\.[0-9]+"
+                      " \\(git [0-9a-f]{12}(-dirty)?\\)\n"
+                      "librdkafka 2\\.[0-9]+\\.[0-9]+\n"
+                      "CAF 0\\.17\\.[0-9]+\n"};
+  CHECK(std::regex_match(res.output, expected));
 }
