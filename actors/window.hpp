@@ -30,7 +30,8 @@ struct window_actor_config {
   /// Snapshots per second sent to the renderer (the chart scrolls with
   /// time even when no data arrives).
   double fps = 10;
-  /// Appends every valid sample as CSV (host,seq,ts_ns,cpu) when set.
+  /// Appends every valid sample as CSV (host,seq,ts_ns,metric,value) when
+  /// set.
   std::shared_ptr<std::FILE> csv;
   /// When set, called with every sample the window takes and the wall-clock
   /// time (ns since the epoch) it took it. Unset in the roles; `kscope

@@ -66,7 +66,8 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
           return std::nullopt;
         },
         "a list of cpu, mem, net, disk, load, gpu, or all",
-        "What to sample, e.g. cpu,mem (gpu needs NVIDIA's libnvidia-ml)")
+        "What to sample, e.g. cpu,mem, or all (gpu needs NVIDIA's "
+        "libnvidia-ml)")
     ->default_str("cpu,mem,net,disk,load, and gpu when NVIDIA's library "
                   "loads");
   auto device = [](const std::string& text) -> std::optional<std::string> {
@@ -155,8 +156,8 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
         },
         duration_hint, "Stop after this long");
   cmd.add_option("--csv", opts.csv,
-                 "Append every received sample to this CSV file "
-                 "(host,seq,ts_ns,cpu)");
+                 "Append every received sample to this CSV file, one row "
+                 "per host, metric and time (host,seq,ts_ns,metric,value)");
   cmd.add_flag("--terminal", opts.terminal,
                "Draw in the terminal even when a display is available");
   cmd.add_option("--font", opts.font, "TTF font for the window");
