@@ -86,30 +86,6 @@ std::optional<wire_format> parse_wire_format(std::string_view str) {
   return std::nullopt;
 }
 
-std::string_view to_string(decode_error x) {
-  switch (x) {
-    case decode_error::none:
-      return "none";
-    case decode_error::empty:
-      return "empty";
-    case decode_error::oversized:
-      return "oversized";
-    case decode_error::unknown_format:
-      return "unknown_format";
-    case decode_error::malformed:
-      return "malformed";
-    case decode_error::missing_field:
-      return "missing_field";
-    case decode_error::wrong_type:
-      return "wrong_type";
-    case decode_error::not_finite:
-      return "not_finite";
-    case decode_error::out_of_range:
-      return "out_of_range";
-  }
-  return "?";
-}
-
 void encode(wire_format fmt, const sample& x, std::string& out) {
   switch (fmt) {
     case wire_format::seed:

@@ -44,31 +44,4 @@ std::string describe(const caf::error& err) {
   return caf::to_string(err);
 }
 
-const char* to_string(broker_state x) {
-  switch (x) {
-    case broker_state::connecting:
-      return "connecting";
-    case broker_state::up:
-      return "up";
-    case broker_state::down:
-      return "down";
-  }
-  return "unknown";
-}
-
-std::string to_string(broker_state x, uint64_t age_s) {
-  std::string result = to_string(x);
-  if (x == broker_state::up || age_s < 3)
-    return result;
-  result += " for ";
-  if (age_s < 120)
-    result += std::to_string(age_s) + " s";
-  else if (age_s < 2 * 3600)
-    result += std::to_string(age_s / 60) + " min";
-  else
-    result += std::to_string(age_s / 3600) + " h "
-              + std::to_string(age_s % 3600 / 60) + " min";
-  return result;
-}
-
 } // namespace kscope

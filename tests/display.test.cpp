@@ -230,3 +230,62 @@ TEST_CASE("the terminal shows the five panels too, each with the host's "
   std::this_thread::sleep_for(2s);
   test::run({"tmux", "kill-session", "-t", session});
 }
+
+TEST_CASE("a producer node and a broker map no SFML, OpenGL or X11 library, "
+          "even with a display; a viewer's window loads them") {
+  auto dir = temp_dir();
+  auto kscope = test::kscope_binary();
+  // Counts the display libraries in a process's memory map.
+  std::string count = "grep -c -E 'libsfml|libGL|libX11|kscope-display' ";
+  auto script = xvfb_script(
+    dir, kscope + " broker --bootstrap-file b > broker.log 2>&1 & bpid=$!; "
+         "for i in $(seq 100); do [ -s b ] && break; sleep 0.1; done; "
+         + kscope + " produce -b $(cat b) -i 100ms > p.log 2>&1 & ppid=$!; "
+         "for i in $(seq 100); do grep -q 'delivered [1-9]' p.log && break; "
+         "sleep 0.1; done; "
+         "echo produce-maps=$(" + count + "/proc/$ppid/maps); "
+         "echo broker-maps=$(" + count + "/proc/$bpid/maps); "
+         + kscope + " view -b $(cat b) -o beginning > v.log 2>&1 & vpid=$!; "
+         "xdotool search --sync --name '^kscope$' > /dev/null; "
+         "echo view-maps=$(" + count + "/proc/$vpid/maps); "
+         "kill $vpid $ppid; wait $vpid $ppid; kill $bpid; wait $bpid; "
+         "cat p.log v.log");
+  auto res = test::run({"xvfb-run", "-a", "-s", "-screen 0 1280x800x24",
+                        "sh", "-c", script},
+                       60s);
+  INFO(res.output);
+  REQUIRE(res.code == 0);
+  CHECK(res.output.find("produce-maps=0\n") != std::string::npos);
+  CHECK(res.output.find("broker-maps=0\n") != std::string::npos);
+  // The control: the window is up, so the same count is not 0 for it.
+  CHECK(res.output.find("view-maps=") != std::string::npos);
+  CHECK(res.output.find("view-maps=0\n") == std::string::npos);
+  CHECK(res.output.find("view-maps=\n") == std::string::npos);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("without its display module, kscope refuses the window with one "
+          "line and still runs the producer and the terminal") {
+  auto dir = temp_dir();
+  // The binary alone, away from the kscope-display.so built beside it.
+  REQUIRE(std::system(("cp " + test::kscope_binary() + " " + dir).c_str())
+          == 0);
+  auto lone = dir + "/kscope";
+  auto res = test::run({lone, "run", "-i", "100ms", "--count", "3",
+                        "--snapshot", dir + "/x.png"},
+                       60s);
+  INFO(res.output);
+  CHECK(res.code == 1);
+  CHECK(res.output.find("kscope: error: kscope's display module "
+                        "kscope-display.so is missing")
+        != std::string::npos);
+  CHECK(res.output.find("--terminal") != std::string::npos);
+  // A producer node needs no module at all.
+  auto produce = test::run({lone, "produce", "-b", "127.0.0.1:1", "--count",
+                            "1", "--flush-timeout", "1s"},
+                           60s);
+  INFO(produce.output);
+  CHECK(produce.output.find("display module") == std::string::npos);
+  CHECK(produce.output.find("0 of 1 samples delivered") != std::string::npos);
+  std::system(("rm -rf " + dir).c_str());
+}

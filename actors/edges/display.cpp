@@ -1,13 +1,13 @@
 // Kept apart from the SFML code: Xlib's macros (None, Status, ...) clash
 // with SFML's names.
 
-#include "actors/edges/surface.hpp"
+#include "actors/edges/display_module.hpp"
 
 #include <X11/Xlib.h>
 
 namespace kscope {
 
-bool display_available() {
+bool x_display_available() {
   // The probe's connection stays open for the life of the process: when the
   // last client disconnects an X server such as Xvfb resets, and SFML
   // connecting during that reset fails, which SFML answers with abort().

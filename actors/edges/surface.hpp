@@ -2,7 +2,8 @@
 
 // The drawing surfaces the renderer owns: an SFML window, an offscreen SFML
 // texture (for --snapshot) and the terminal. Each is used from one thread
-// only, the renderer's, for its whole life.
+// only, the renderer's, for its whole life. The SFML ones live in the
+// display module, loaded at run time (actors/edges/display_module.hpp).
 
 #include <memory>
 #include <string>
@@ -26,7 +27,9 @@ enum class key_action {
 /// A place to draw snapshots.
 class surface {
 public:
-  virtual ~surface();
+  // Inline: the display module (a separate shared object) subclasses it
+  // and must not need the binary's copy of the vtable.
+  virtual ~surface() = default;
 
   /// Draws one frame and shows it. Returns how many nanoseconds of the
   /// time axis one canvas unit (pixel, braille dot) spans in that frame, so
@@ -59,18 +62,20 @@ struct sfml_surface_options {
 };
 
 /// True when an X display can be opened. SFML aborts the process without
-/// one, so ask before creating any SFML window or texture.
+/// one, so ask before creating any SFML window or texture. Without
+/// $DISPLAY this is false without loading the display module; with it, the
+/// module is loaded and asked (and when it cannot be loaded, this is true, so
+/// that opening the window reports why).
 bool display_available();
 
-/// Looks for DejaVu Sans Mono in the usual places; empty when not found.
-std::string find_default_font();
-
-/// Opens a resizable SFML window. nullptr and `err` when there is no display
-/// or the font cannot be loaded.
+/// Opens a resizable SFML window, through the display module (see
+/// actors/edges/display_module.hpp). nullptr and `err` when the module
+/// cannot be loaded, there is no display or the font cannot be loaded.
 std::unique_ptr<surface> make_window_surface(const sfml_surface_options& opts,
                                              std::string& err);
 
-/// An offscreen SFML surface (for --snapshot): draws into a texture.
+/// An offscreen SFML surface (for --snapshot): draws into a texture. Through
+/// the display module, like make_window_surface.
 std::unique_ptr<surface>
 make_offscreen_surface(const sfml_surface_options& opts, std::string& err);
 

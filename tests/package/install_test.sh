@@ -6,6 +6,7 @@
 #  2. the installed kscope prints its version, and the installed
 #     /etc/kscope.toml drives `kscope produce --count 3` against the
 #     installed `kscope broker`: exit 0, and kcat reads the three samples;
+#     `kscope run --snapshot` draws through the installed display module;
 #  3. the man page, the bash completion and the unit are where Debian's
 #     tools look, and `systemd-analyze verify` passes on the unit;
 #  4. dpkg -r leaves nothing of the package but the conffile, and
@@ -58,6 +59,14 @@ echo "install test: produce --count 3 with /etc/kscope.toml: 3 samples on the br
 kill "$broker_pid"
 wait "$broker_pid" || true
 broker_pid=
+
+# The window's half: the installed binary finds its display module in
+# /usr/lib/kscope and draws a snapshot under a virtual display.
+timeout 60 xvfb-run -a /usr/bin/kscope run --count 3 -i 100ms \
+  --snapshot "$work/run.png" >"$work/run.log" 2>&1 \
+  || { cat "$work/run.log" >&2; fail "installed kscope run --snapshot"; }
+[[ -s "$work/run.png" ]] || fail "installed kscope run wrote no snapshot"
+echo "install test: run --snapshot drew through /usr/lib/kscope/kscope-display.so"
 
 # 3. Where Debian's tools find the rest.
 [[ "$(man -w kscope)" == /usr/share/man/man1/kscope.1.gz ]] \
