@@ -35,11 +35,12 @@ std::string binary_dir() {
 loaded_module load() {
   loaded_module result;
   auto dir = binary_dir();
-  // Beside the binary (a build tree), then ../lib/kscope (an installed
-  // /usr/bin/kscope finds /usr/lib/kscope/kscope-display.so).
+  // Beside the binary (a build tree), then ../KSCOPE_MODULE_DIR (an
+  // installed /usr/bin/kscope finds
+  // /usr/lib/x86_64-linux-gnu/kscope/kscope-display.so).
   const std::string candidates[] = {
     dir + '/' + display_module_file,
-    dir + "/../lib/kscope/" + display_module_file,
+    dir + "/../" KSCOPE_MODULE_DIR "/" + display_module_file,
   };
   for (const auto& path : candidates) {
     if (access(path.c_str(), F_OK) != 0)

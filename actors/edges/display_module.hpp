@@ -6,7 +6,8 @@
 // node or a broker therefore maps no SFML, OpenGL or X11 library.
 //
 // The binary looks for the module beside itself (a build tree) and in
-// ../lib/kscope/ (an installed /usr/bin/kscope); see display_loader.cpp.
+// ../lib/<multiarch>/kscope/ (an installed /usr/bin/kscope); see
+// display_loader.cpp.
 // Both sides are built from this tree together; the ABI record below makes
 // a module from another build refuse to load rather than crash.
 

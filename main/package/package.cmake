@@ -3,7 +3,8 @@
 # flags and runs CPack: build-pkg/kscope_<version>_<arch>.deb.
 #
 # What the package holds: /usr/bin/kscope and the display module it loads
-# for windows (/usr/lib/kscope/kscope-display.so), kscope(1), the bash completion,
+# for windows (/usr/lib/<multiarch>/kscope/kscope-display.so), kscope(1),
+# the bash completion,
 # kscope-produce.service, /etc/kscope.toml (a conffile), and the copyright
 # and changelog files Debian expects. Its Depends are computed by
 # dpkg-shlibdeps from the binary and the module, plus the window's font.
@@ -33,9 +34,9 @@ add_custom_target(kscope_docs ALL
   DEPENDS ${pkg_bin}/kscope.1.gz ${pkg_bin}/changelog.gz)
 
 install(TARGETS kscope RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-# The display module, where the binary looks for it: ../lib/kscope relative
-# to bin/ (actors/edges/display_loader.cpp), not the multiarch libdir.
-install(TARGETS kscope_display LIBRARY DESTINATION lib/kscope)
+# The display module, where the binary looks for it: KSCOPE_MODULE_DIR
+# relative to the prefix (actors/edges/display_loader.cpp).
+install(TARGETS kscope_display LIBRARY DESTINATION ${KSCOPE_MODULE_DIR})
 install(FILES ${pkg_bin}/kscope.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${pkg_src}/kscope.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions

@@ -37,7 +37,7 @@ dpkg -L kscope | sort >"$work/files"
   || fail "kscope is not /usr/bin/kscope on PATH"
 version=$(/usr/bin/kscope --version) || fail "kscope --version"
 echo "$version" | sed 's/^/install test: /'
-grep -qx "kscope $(dpkg-deb -f "$deb" Version)\( (git [0-9a-f-]*)\)\?" \
+grep -qx "kscope $(dpkg-deb -f "$deb" Version)\( (git [0-9a-f]*\(-dirty\)\?)\)\?" \
   <<<"${version%%$'\n'*}" || fail "--version's first line: ${version%%$'\n'*}"
 
 /usr/bin/kscope broker --bootstrap-file "$work/bootstrap" >"$work/broker.log" 2>&1 &
@@ -61,12 +61,12 @@ wait "$broker_pid" || true
 broker_pid=
 
 # The window's half: the installed binary finds its display module in
-# /usr/lib/kscope and draws a snapshot under a virtual display.
+# /usr/lib/<multiarch>/kscope and draws a snapshot under a virtual display.
 timeout 60 xvfb-run -a /usr/bin/kscope run --count 3 -i 100ms \
   --snapshot "$work/run.png" >"$work/run.log" 2>&1 \
   || { cat "$work/run.log" >&2; fail "installed kscope run --snapshot"; }
 [[ -s "$work/run.png" ]] || fail "installed kscope run wrote no snapshot"
-echo "install test: run --snapshot drew through /usr/lib/kscope/kscope-display.so"
+echo "install test: run --snapshot drew through $(grep kscope-display.so "$work/files")"
 
 # 3. Where Debian's tools find the rest.
 [[ "$(man -w kscope)" == /usr/share/man/man1/kscope.1.gz ]] \
