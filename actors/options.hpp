@@ -75,6 +75,9 @@ struct view_options {
   std::string group;
   /// `-o`
   start_offset offset{start_offset::end, 0};
+  /// No flag: `kscope run` lowers it on its embedded broker (see
+  /// consumer_settings::fetch_wait_ms); -X fetch.wait.max.ms overrides it.
+  int fetch_wait_ms = 100;
   size_t window = 200;
   bool per_core = false;
   /// `--panels`: the charts, in order; empty (`auto`): every kind that

@@ -150,6 +150,7 @@ std::optional<int> prepare_viewer(const view_options& opts,
       settings.topics.push_back(topic);
   settings.group = opts.group;
   settings.start = opts.offset;
+  settings.fetch_wait_ms = opts.fetch_wait_ms;
   settings.properties = kafka.properties;
   plan.style = opts.style;
   plan.duration = opts.duration;
@@ -329,6 +330,7 @@ std::variant<prepared_role, int> prepare_run(const run_options& opts) {
     produce.kafka.brokers = broker->bootstrap();
     // A fresh broker holds only what this process sends: read it all.
     view.offset = start_offset{start_offset::beginning, 0};
+    view.fetch_wait_ms = embedded_fetch_wait_ms;
     std::fprintf(stderr,
                  "kscope run: embedded Kafka broker at %s (read it with: "
                  "kcat -C -b %s -t %s)\n",

@@ -84,6 +84,7 @@ phase_result run_actor_phase(const phase_setup& setup) {
   cset.brokers = setup.brokers;
   cset.topics = {setup.topic};
   cset.start.kind = start_offset::beginning;
+  cset.fetch_wait_ms = setup.fetch_wait_ms;
   cset.properties = setup.properties;
   std::shared_ptr<kafka_consumer> kconsumer;
   if (producer)

@@ -167,6 +167,8 @@ bench_report run_bench(const bench_params& params, const progress_fn& progress,
     setup.properties = params.properties;
     setup.drain_timeout = params.drain_timeout;
     setup.broker_pid = embedded ? embedded->pid() : -1;
+    if (embedded)
+      setup.fetch_wait_ms = embedded_fetch_wait_ms;
     setup.progress = progress;
     setup.stop = stop;
     auto label = std::string{to_string(p.format)} + " " + rate_label(p.rate);

@@ -40,6 +40,9 @@ struct phase_setup {
   bool render = false;
   double fps = 10;
   std::vector<kafka_property> properties;
+  /// Both consumers' fetch.wait.max.ms (consumer_settings::fetch_wait_ms):
+  /// embedded_fetch_wait_ms on the embedded broker, as `kscope run` uses.
+  int fetch_wait_ms = 100;
   std::chrono::milliseconds drain_timeout{15000};
   /// The embedded broker's process, or -1 for a real broker.
   pid_t broker_pid = -1;

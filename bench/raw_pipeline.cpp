@@ -36,7 +36,6 @@ const std::vector<kafka_property> consumer_defaults{
   {"auto.offset.reset", "earliest"},
   {"reconnect.backoff.ms", "50"},
   {"reconnect.backoff.max.ms", "1000"},
-  {"fetch.wait.max.ms", "100"},
 };
 
 /// Tags warm-up messages in delivery reports (measured ones carry null).
@@ -210,7 +209,10 @@ phase_result run_raw_phase(const phase_setup& setup) {
   resources.reset_peak();
   delivery_counts counts;
   std::string err;
-  auto consumer = make_client(RD_KAFKA_CONSUMER, setup, consumer_defaults,
+  auto consumer_props = consumer_defaults;
+  consumer_props.push_back(
+    {"fetch.wait.max.ms", std::to_string(setup.fetch_wait_ms)});
+  auto consumer = make_client(RD_KAFKA_CONSUMER, setup, consumer_props,
                               nullptr, err);
   auto producer = consumer ? make_client(RD_KAFKA_PRODUCER, setup,
                                          producer_defaults, &counts, err)

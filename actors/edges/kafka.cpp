@@ -363,7 +363,7 @@ kafka_consumer::make(const consumer_settings& cfg, std::string& err) {
      cfg.start.kind == start_offset::beginning ? "earliest" : "latest"},
     {"reconnect.backoff.ms", "50"},
     {"reconnect.backoff.max.ms", "1000"},
-    {"fetch.wait.max.ms", "100"},
+    {"fetch.wait.max.ms", std::to_string(cfg.fetch_wait_ms)},
   };
   if (auto e = configure(conf, defaults, cfg.properties)) {
     err = *e;

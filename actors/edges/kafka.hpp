@@ -186,8 +186,19 @@ struct consumer_settings {
   /// directly, so every viewer sees everything and starts fast.
   std::string group;
   start_offset start;
+  /// fetch.wait.max.ms: how long the broker may hold a fetch that finds no
+  /// data. Apache Kafka answers as soon as data arrives, so there it costs
+  /// no latency, only fewer idle requests; librdkafka's mock cluster (the
+  /// embedded broker) holds every empty fetch this long even when data
+  /// arrives meanwhile, so there it is the chart's delay. -X overrides it.
+  int fetch_wait_ms = 100;
   std::vector<kafka_property> properties;
 };
+
+/// The fetch wait of a viewer on the embedded broker: short, because the
+/// mock cluster answers an empty fetch only after it (see fetch_wait_ms);
+/// what the extra idle fetches cost is in bench/RESULTS.md.
+constexpr int embedded_fetch_wait_ms = 5;
 
 /// One message as the consumer hands it on: borrowed views, valid during
 /// the callback only.
