@@ -54,7 +54,7 @@ struct publisher_state {
 /// delivery reports with zero-timeout polls on a timer, never blocking a
 /// scheduler thread. Sends `publisher_status` to `status_sink` every
 /// status_interval when it changed. Protocol:
-/// - `sample`: publish it.
+/// - `sample`: publish it; `std::vector<sample>`: publish each, in order.
 /// - `outbox_atom`: publish every sample waiting in cfg.outbox; the outbox
 ///   is also drained at start, so samples left by a dead incarnation go out.
 /// - `stop_atom`: wait until everything is delivered or flush_timeout

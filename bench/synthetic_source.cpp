@@ -1,6 +1,7 @@
 #include "bench/synthetic_source.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -43,13 +44,17 @@ caf::behavior synthetic_source(caf::stateful_actor<source_state>* self,
       auto n = std::min<uint64_t>({target > st.sent ? target - st.sent : 0,
                                    credit, cfg.batch});
       int64_t first_ts = 0;
+      // One message for everything due now, as a fast sampler would send:
+      // a batch of one when the rate is low.
+      std::vector<sample> batch;
+      batch.reserve(n);
       for (uint64_t i = 0; i < n; ++i) {
-        auto x = make_sample(cfg.host, st.sent + i + 1, cfg.cores);
+        batch.push_back(make_sample(cfg.host, st.sent + i + 1, cfg.cores));
         if (i == 0)
-          first_ts = x.ts_ns;
-        self->send(sink, std::move(x));
+          first_ts = batch.back().ts_ns;
       }
       if (n > 0) {
+        self->send(sink, std::move(batch));
         st.sent += n;
         meter->on_sent(n, first_ts);
       }

@@ -43,7 +43,9 @@ using sampler_actor
 /// The publisher: samples, a wake-up when samples wait in its outbox, its
 /// timer (with the timer's generation) and an orderly stop with a flush.
 using publisher_actor
-  = caf::typed_actor<caf::reacts_to<sample>, caf::reacts_to<outbox_atom>,
+  = caf::typed_actor<caf::reacts_to<sample>,
+                     caf::reacts_to<std::vector<sample>>,
+                     caf::reacts_to<outbox_atom>,
                      caf::reacts_to<tick_atom, uint64_t>,
                      caf::reacts_to<stop_atom>>;
 
