@@ -119,9 +119,9 @@ window(window_actor::stateful_pointer<window_state> self,
   };
   // Takes one valid sample: counted and recorded whatever happens next,
   // then drawn unless its series is over the cap or its time is off.
-  auto take = [=](const sample& x) {
+  // `now`: when the message holding it arrived (one clock read per batch).
+  auto take = [=](const sample& x, int64_t now) {
     auto& st = self->state;
-    auto now = wall_clock_ns();
     ++st.status.received;
     ++st.rate_count;
     if (cfg.on_sample)
@@ -185,10 +185,11 @@ window(window_actor::stateful_pointer<window_state> self,
   };
   self->delayed_send(self, frame, tick_atom_v);
   return {
-    [=](const sample& x) { take(x); },
+    [=](const sample& x) { take(x, wall_clock_ns()); },
     [=](const std::vector<sample>& xs) {
+      auto now = wall_clock_ns();
       for (const auto& x : xs)
-        take(x);
+        take(x, now);
     },
     [=](const consumer_status& x) {
       auto& st = self->state;

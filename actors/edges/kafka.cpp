@@ -219,7 +219,9 @@ kafka_producer::~kafka_producer() {
 void kafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
                                  void* opaque) {
   auto* self = static_cast<kafka_producer*>(opaque);
-  self->last_answer_ = std::chrono::steady_clock::now();
+  // Reports are served inside poll(), which reads the clock once for all
+  // of them.
+  self->answered_ = true;
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->counters_.delivered;
     self->counters_.state = broker_state::up;
@@ -274,7 +276,10 @@ bool kafka_producer::try_produce(std::string_view key,
 
 void kafka_producer::produce(std::string_view key, std::string_view payload,
                              int64_t ts_ms) {
-  if (pending() == 0)
+  // Nothing was in flight: the wait for an answer starts now. Counted from
+  // kscope's own counters, not librdkafka's queue (a lock per message).
+  if (counters_.sent
+      == counters_.delivered + counters_.failed + counters_.dropped)
     last_answer_ = std::chrono::steady_clock::now();
   ++counters_.sent;
   if (overflow_.empty() && try_produce(key, payload, ts_ms))
@@ -290,6 +295,10 @@ void kafka_producer::produce(std::string_view key, std::string_view payload,
 
 void kafka_producer::poll() {
   rd_kafka_poll(rk_.get(), 0);
+  if (answered_) {
+    answered_ = false;
+    last_answer_ = std::chrono::steady_clock::now();
+  }
   while (!overflow_.empty()) {
     auto& msg = overflow_.front();
     if (!try_produce(msg.key, msg.payload, msg.ts_ms))

@@ -151,6 +151,8 @@ private:
 
   producer_settings cfg_;
   publisher_status counters_;
+  /// Set by on_delivery, turned into last_answer_ by poll().
+  bool answered_ = false;
   /// When the broker last answered a delivery, or the queue last went from
   /// empty to not empty.
   std::chrono::steady_clock::time_point last_answer_
