@@ -19,9 +19,10 @@
 
 namespace kscope {
 
-/// Shortest sampling interval: /proc/stat counts in 10 ms ticks, so shorter
-/// intervals give coarse 0/50/100 % steps.
-constexpr std::chrono::milliseconds min_sampling_interval{100};
+/// Shortest sampling interval: /proc/stat counts in 10 ms ticks, so 50 ms
+/// holds 5 ticks per core (20 % steps on one core); shorter intervals are
+/// all noise.
+constexpr std::chrono::milliseconds min_sampling_interval{50};
 
 /// What the sampler measures and how often.
 struct sampler_config {

@@ -33,7 +33,7 @@ TEST_CASE("bad produce options exit 2 with one line naming the problem") {
     std::string says;
   };
   std::vector<row> rows{
-    {{"produce", "-i", "50ms"}, "below 100ms"},
+    {{"produce", "-i", "40ms"}, "below 50ms"},
     {{"produce", "-i", "fast"}, "invalid --interval 'fast'"},
     {{"produce", "--format", "xml"}, "invalid --format 'xml'"},
     {{"produce", "-X", "no.such.property=1"}, "no.such.property"},
@@ -69,13 +69,13 @@ TEST_CASE("options come from a config file, and flags override it") {
                        10s);
   INFO(res.output);
   CHECK(res.code == 2);
-  CHECK(res.output.find("--interval 20ms is below 100ms") != std::string::npos);
+  CHECK(res.output.find("--interval 20ms is below 50ms") != std::string::npos);
   // ...and a flag on the command line wins over it.
   res = test::run({test::kscope_binary(), "--config", path, "produce", "-i",
                    "30ms"},
                   10s);
   CHECK(res.code == 2);
-  CHECK(res.output.find("--interval 30ms is below 100ms") != std::string::npos);
+  CHECK(res.output.find("--interval 30ms is below 50ms") != std::string::npos);
   std::remove(path);
 }
 

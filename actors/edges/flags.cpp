@@ -37,10 +37,10 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
           auto x = parse_duration(text);
           if (x && *x < min_sampling_interval)
             refuse("--interval " + excerpt(text)
-                   + " is below 100ms: /proc/stat counts in 10 ms ticks");
+                   + " is below 50ms: /proc/stat counts in 10 ms ticks");
           return x;
         },
-        duration_hint, "Sampling interval, at least 100ms (e.g. 500ms, 1s)")
+        duration_hint, "Sampling interval, at least 50ms (e.g. 500ms, 1s)")
     ->default_str("500ms");
   typed(cmd, "--format", opts.format, parse_wire_format,
         "seed, json or influx",

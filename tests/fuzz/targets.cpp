@@ -132,7 +132,7 @@ void check_round_trip(const sample& x) {
 /// What a parsed command line promises whatever the text was: every
 /// typed value inside the range its flag accepts.
 void validate(const produce_options& x) {
-  fuzz_check(x.interval >= min_sampling_interval, "interval >= 100ms");
+  fuzz_check(x.interval >= min_sampling_interval, "interval >= 50ms");
   fuzz_check(x.flush_timeout.count() >= 0, "flush timeout >= 0");
   fuzz_check(!check_brokers(x.kafka.brokers) || x.kafka.brokers.empty(),
              "brokers were checked");
