@@ -64,6 +64,39 @@ void insert_in_order(std::vector<metric_kind>& order, metric_kind kind) {
   order.insert(pos, kind);
 }
 
+/// Most host names remembered for --hosts verdicts and the hosts over the
+/// budget.
+constexpr size_t max_host_verdicts = 100'000;
+
+/// The fleet grid's first bin width, for the default 500 ms sampling; the
+/// grid follows the samples' spacing once two of a series have arrived.
+constexpr int64_t initial_fleet_bin_ns = 550'000'000;
+
+/// Gives each panel's fleet grid bins that fit the spacing of its samples
+/// (a producer at 10 s, Telegraf's default, would leave 19 of 20 bins
+/// empty in bins made for 500 ms), refilled from the panel's points.
+void rebin(window_state& st) {
+  for (size_t i = 0; i < metric_kind_count; ++i) {
+    auto& grid = st.grids[i];
+    auto& panel = st.panels[i];
+    if (!grid || !panel)
+      continue;
+    auto spacing = panel->typical_spacing_ns();
+    if (spacing <= 0)
+      continue;
+    auto want = fleet_bin_for(spacing);
+    auto have = grid->bin_ns();
+    if (std::abs(want - have) * 10 <= 3 * have)
+      continue;
+    grid->reset(want);
+    auto now = wall_clock_ns();
+    panel->for_each([&](const std::string& name, const auto& pts) {
+      for (auto& p : pts)
+        grid->add(name, p.ts_ns, p.value, now);
+    });
+  }
+}
+
 } // namespace
 
 window_actor::behavior_type
@@ -74,6 +107,8 @@ window(window_actor::stateful_pointer<window_state> self,
     point_budget{cfg.window.max_points, 0});
   self->state.colors = std::make_shared<color_book>();
   self->state.order = cfg.panels;
+  self->state.view = cfg.view;
+  self->state.sort = cfg.sort;
   self->state.renderer = std::move(renderer);
   if (cfg.csv)
     std::fprintf(cfg.csv.get(), "host,seq,ts_ns,metric,value\n");
@@ -87,6 +122,15 @@ window(window_actor::stateful_pointer<window_state> self,
     for (auto& panel : st.panels)
       if (panel)
         expired += panel->expire(wall);
+    for (auto& grid : st.grids)
+      if (grid)
+        grid->expire(wall, cfg.window.expire_ns);
+    // Hosts over the budget: those refused within the expiry time.
+    auto recent = cfg.window.expire_ns > 0 ? cfg.window.expire_ns
+                                           : int64_t{60'000'000'000};
+    for (auto i = st.over_budget.begin(); i != st.over_budget.end();)
+      i = wall - i->second > recent ? st.over_budget.erase(i) : std::next(i);
+    st.status.hosts_over_budget = st.over_budget.size();
     if (expired > 0) {
       ++st.revision;
       st.colors->retain([&](const std::string& name) {
@@ -102,15 +146,33 @@ window(window_actor::stateful_pointer<window_state> self,
       return;
     snapshot snap;
     snap.now_ns = wall;
-    if (st.order.size() == 1 && st.order[0] == metric_kind::cpu) {
+    auto as_fleet = [&](size_t i) {
+      auto& w = st.panels[i];
+      bool fleet = st.view == fleet_view::fleet
+                   || (st.view == fleet_view::automatic && w
+                       && w->series_count() > cfg.fleet_at);
+      st.shown_as_fleet[i] = fleet;
+      return fleet && st.grids[i] != nullptr;
+    };
+    if (st.order.size() == 1 && st.order[0] == metric_kind::cpu
+        && !as_fleet(0)) {
       if (auto& cpu = st.panels[0])
         snap.series = cpu->snapshot();
     } else {
       for (auto kind : st.order) {
+        auto i = static_cast<size_t>(kind);
         auto& panel = snap.panels.emplace_back();
         panel.kind = kind;
-        if (auto& w = st.panels[static_cast<size_t>(kind)])
+        if (as_fleet(i)) {
+          // Never a copy of every host's points: the grid's heatmap,
+          // percentiles and top hosts.
+          panel.fleet = st.grids[i]->snapshot(wall, st.sort, cfg.fleet_rows,
+                                              cfg.fleet_top, panel.series);
+          for (auto& h : panel.fleet.top)
+            h.color_index = st.colors->color_of(h.name);
+        } else if (auto& w = st.panels[i]) {
           panel.series = w->snapshot();
+        }
       }
     }
     snap.status = st.status;
@@ -139,6 +201,21 @@ window(window_actor::stateful_pointer<window_state> self,
     if (skewed) {
       ++st.status.skewed;
       return;
+    }
+    if (cfg.hosts) {
+      auto verdict = st.host_verdicts.find(x.host);
+      if (verdict == st.host_verdicts.end()) {
+        // Endless host names cannot grow the cache without bound.
+        if (st.host_verdicts.size() >= max_host_verdicts)
+          st.host_verdicts.clear();
+        verdict = st.host_verdicts
+                    .emplace(x.host, std::regex_search(x.host, *cfg.hosts))
+                    .first;
+      }
+      if (!verdict->second) {
+        ++st.status.filtered;
+        return;
+      }
     }
     bool refused = false;
     bool added = false;
@@ -169,14 +246,26 @@ window(window_actor::stateful_pointer<window_state> self,
                                                 st.colors);
       if (!shown)
         insert_in_order(st.order, kind);
+      auto value = kind == metric_kind::cpu ? x.cpu : vals[i]->value;
       bool ok = kind == metric_kind::cpu
                   ? panel->add(x.host, x, now)
-                  : panel->add_point(x.host, point{x.ts_ns, vals[i]->value},
-                                     now, std::move(vals[i]->detail));
+                  : panel->add_point(x.host, point{x.ts_ns, value}, now,
+                                     std::move(vals[i]->detail));
       (ok ? added : refused) = true;
+      if (!ok)
+        continue;
+      auto& grid = st.grids[i];
+      if (!grid)
+        grid = std::make_unique<fleet_grid>(cfg.window.capacity,
+                                            initial_fleet_bin_ns);
+      grid->add(x.host, x.ts_ns != 0 ? x.ts_ns : now, value, now);
     }
-    if (refused)
+    if (refused) {
       ++st.status.refused;
+      if (st.over_budget.size() < max_host_verdicts
+          || st.over_budget.count(x.host) > 0)
+        st.over_budget[x.host] = now;
+    }
     if (!added)
       return;
     ++st.revision;
@@ -218,6 +307,7 @@ window(window_actor::stateful_pointer<window_state> self,
         st.latencies.clear();
         if (cfg.csv)
           std::fflush(cfg.csv.get());
+        rebin(st);
       }
       emit();
       self->delayed_send(self, frame, tick_atom_v);
@@ -226,6 +316,21 @@ window(window_actor::stateful_pointer<window_state> self,
       // A renderer (a new one after a restart) wants the pictures.
       self->state.renderer
         = caf::actor_cast<snapshot_sink>(self->current_sender());
+    },
+    [=](fleet_atom) {
+      auto& st = self->state;
+      bool fleet_now = std::any_of(st.shown_as_fleet.begin(),
+                                   st.shown_as_fleet.end(),
+                                   [](bool x) { return x; });
+      st.view = fleet_now ? fleet_view::lines : fleet_view::fleet;
+      ++st.revision;
+      emit();
+    },
+    [=](sort_atom) {
+      auto& st = self->state;
+      st.sort = next(st.sort);
+      ++st.revision;
+      emit();
     },
     [=](stop_atom) {
       if (cfg.csv)

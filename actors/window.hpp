@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <regex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/logic/fleet_grid.hpp"
 #include "actors/logic/panel_values.hpp"
 #include "actors/logic/series_window.hpp"
 #include "messages/interfaces.hpp"
@@ -46,6 +48,18 @@ struct window_actor_config {
   /// The charts drawn, in order, one per metric kind; empty: every kind
   /// that has arrived, in the order of metric_kind.
   std::vector<metric_kind> panels;
+  /// Lines, the fleet view, or lines up to `fleet_at` series per panel and
+  /// the fleet view beyond (key f switches by hand).
+  fleet_view view = fleet_view::automatic;
+  size_t fleet_at = 32;
+  fleet_sort sort = fleet_sort::current;
+  /// Most heatmap rows sent per panel (hosts share rows beyond it) and
+  /// hosts named beside it.
+  size_t fleet_rows = 256;
+  size_t fleet_top = 10;
+  /// --hosts: only hosts this matches (anywhere in the name) are kept;
+  /// null keeps every host.
+  std::shared_ptr<const std::regex> hosts;
 };
 
 struct window_state {
@@ -53,6 +67,17 @@ struct window_state {
   /// One series window per metric kind, made when its panel is first
   /// needed; all share one point budget and one colour per host.
   std::array<std::unique_ptr<series_window>, metric_kind_count> panels;
+  /// The same hosts on the fleet view's grid, per panel.
+  std::array<std::unique_ptr<fleet_grid>, metric_kind_count> grids;
+  fleet_view view = fleet_view::automatic;
+  fleet_sort sort = fleet_sort::current;
+  /// Whether each panel was last sent as the fleet view (key f flips what
+  /// is shown).
+  std::array<bool, metric_kind_count> shown_as_fleet{};
+  /// --hosts verdicts by host name, so the regex runs once per host.
+  std::unordered_map<std::string, bool> host_verdicts;
+  /// Hosts refused for the budget, with when they were last refused.
+  std::unordered_map<std::string, int64_t> over_budget;
   /// The panels drawn, in order.
   std::vector<metric_kind> order;
   std::shared_ptr<point_budget> budget;
@@ -90,6 +115,9 @@ struct window_state {
 ///   viewer status.
 /// - `subscribe_atom`: the sender gets the snapshots from now on (a
 ///   renderer, also one restarted by the supervisor).
+/// - `fleet_atom`: every panel switches between lines and the fleet view
+///   (whichever the panel does not show now); `sort_atom`: the fleet view's
+///   next sort order. The window keeps both across renderer restarts.
 /// - `stop_atom`: flush the CSV file, send a last snapshot and status, quit.
 window_actor::behavior_type
 window(window_actor::stateful_pointer<window_state> self,

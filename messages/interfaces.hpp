@@ -33,8 +33,11 @@ using render_event_sink = caf::typed_actor<caf::reacts_to<render_event>>;
 /// Takes snapshots: a renderer.
 using snapshot_sink = caf::typed_actor<caf::reacts_to<snapshot>>;
 
-/// Hands its snapshots to whoever sends `subscribe_atom`: the window.
-using snapshot_source = caf::typed_actor<caf::reacts_to<subscribe_atom>>;
+/// Hands its snapshots to whoever sends `subscribe_atom`, and switches the
+/// view on `fleet_atom` and `sort_atom`: the window.
+using snapshot_source
+  = caf::typed_actor<caf::reacts_to<subscribe_atom>, caf::reacts_to<fleet_atom>,
+                     caf::reacts_to<sort_atom>>;
 
 /// The sampler: its timer and an orderly stop.
 using sampler_actor
@@ -61,6 +64,7 @@ using window_actor
                      caf::reacts_to<std::vector<sample>>,
                      caf::reacts_to<consumer_status>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<subscribe_atom>,
+                     caf::reacts_to<fleet_atom>, caf::reacts_to<sort_atom>,
                      caf::reacts_to<stop_atom>>;
 
 /// The renderer: snapshots, its frame timer, an orderly stop (which writes

@@ -63,15 +63,73 @@ typename Inspector::result_type inspect(Inspector& f, series_snapshot& x) {
            x.color_index, x.detail);
 }
 
-/// The series of one panel: one kind of metric, a series per host.
+/// How the fleet view orders its hosts (key `o` cycles).
+enum class fleet_sort : uint8_t {
+  /// Highest newest value first.
+  current,
+  /// Highest mean over the window first.
+  average,
+  /// By name, ascending (a rack or a naming scheme shows as bands).
+  name,
+};
+
+constexpr size_t fleet_sort_count = 3;
+
+/// A host named in the fleet view: one of the top hosts by the sort key.
+struct ranked_host {
+  std::string name;
+  double current = 0;
+  double average = 0;
+  uint32_t color_index = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ranked_host& x) {
+  return f(caf::meta::type_name("ranked_host"), x.name, x.current, x.average,
+           x.color_index);
+}
+
+/// A panel's hosts as a heatmap of hosts x time, for more series than
+/// lines can show. Rows follow the sort order (row 0 first); with more
+/// hosts than rows, each row holds `hosts_per_row` consecutive hosts and
+/// shows the highest of their values, so one hot host is never averaged
+/// away. Columns are time bins of `bin_ns` aligned to the epoch, the last
+/// one holding now. The panel's `series` then hold the fleet's p50, p90
+/// and max per bin instead of one series per host.
+struct fleet_snapshot {
+  /// Hosts in the panel; 0 when the panel is drawn as lines.
+  uint32_t hosts = 0;
+  uint32_t rows = 0;
+  uint32_t cols = 0;
+  uint32_t hosts_per_row = 1;
+  int64_t bin_ns = 0;
+  /// Start of column 0's bin, ns since the epoch.
+  int64_t first_bin_ns = 0;
+  /// rows x cols values, row-major; NaN where no host of the row sent
+  /// anything in that bin.
+  std::vector<float> heat;
+  /// The first hosts in sort order (by current value when sorted by name).
+  std::vector<ranked_host> top;
+  fleet_sort sort = fleet_sort::current;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fleet_snapshot& x) {
+  return f(caf::meta::type_name("fleet_snapshot"), x.hosts, x.rows, x.cols,
+           x.hosts_per_row, x.bin_ns, x.first_bin_ns, x.heat, x.top, x.sort);
+}
+
+/// The series of one panel: one kind of metric, a series per host (or,
+/// in the fleet view, the fleet's percentiles and `fleet`).
 struct panel_snapshot {
   metric_kind kind = metric_kind::cpu;
   std::vector<series_snapshot> series;
+  fleet_snapshot fleet;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, panel_snapshot& x) {
-  return f(caf::meta::type_name("panel_snapshot"), x.kind, x.series);
+  return f(caf::meta::type_name("panel_snapshot"), x.kind, x.series, x.fleet);
 }
 
 /// What the viewer tells the user about the stream.
@@ -85,6 +143,11 @@ struct viewer_status {
   /// machine's clock. Both are still written to --csv.
   uint64_t refused = 0;
   uint64_t skewed = 0;
+  /// Distinct hosts whose new series did not fit the window's point
+  /// budget (--budget) and are not drawn, over the last --expire.
+  uint64_t hosts_over_budget = 0;
+  /// Samples of hosts that --hosts does not match, left out.
+  uint64_t filtered = 0;
   /// Payloads that did not decode, by decode_error (index 0 unused).
   std::array<uint64_t, decode_error_count> malformed{};
   /// Lines of measurements kscope does not draw, skipped.
@@ -105,7 +168,8 @@ struct viewer_status {
 
   bool operator==(const viewer_status& y) const {
     return received == y.received && rate == y.rate && refused == y.refused
-           && skewed == y.skewed
+           && skewed == y.skewed && hosts_over_budget == y.hosts_over_budget
+           && filtered == y.filtered
            && malformed == y.malformed && skipped == y.skipped
            && latency_ms == y.latency_ms
            && latency_max_ms == y.latency_max_ms && state == y.state
@@ -129,7 +193,8 @@ struct viewer_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
   return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
-           x.refused, x.skewed, x.malformed, x.skipped, x.latency_ms,
+           x.refused, x.skewed, x.hosts_over_budget, x.filtered, x.malformed,
+           x.skipped, x.latency_ms,
            x.latency_max_ms, x.state, x.state_age_s, x.last_error, x.paused,
            x.notice);
 }

@@ -39,6 +39,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
 
   /// A renderer asking the window for its snapshots.
   CAF_ADD_ATOM(kscope, kscope, subscribe_atom, "subscribe")
+  /// A renderer asking the window to switch a panel between lines and the
+  /// fleet view (key f).
+  CAF_ADD_ATOM(kscope, kscope, fleet_atom, "fleet")
+  /// A renderer asking the window for the fleet view's next sort order
+  /// (key o).
+  CAF_ADD_ATOM(kscope, kscope, sort_atom, "sort")
   /// Tells a waiting actor to begin (kscope bench's source after warm-up).
   CAF_ADD_ATOM(kscope, kscope, start_atom, "start")
   /// A second signal: give up at once, saying what is lost.

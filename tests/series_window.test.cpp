@@ -28,12 +28,13 @@ sample make_sample(const std::string& host, int64_t ts_ns, double cpu,
 }
 
 /// A window configuration that differs from the defaults only where given.
-window_config make_config(size_t capacity, size_t max_series = 64,
+/// `series` is how many series the point budget fits.
+window_config make_config(size_t capacity, size_t series = 64,
                           int64_t expire_ns = 60 * second_ns,
                           bool per_core = false) {
   window_config cfg;
   cfg.capacity = capacity;
-  cfg.max_series = max_series;
+  cfg.max_points = series * capacity;
   cfg.expire_ns = expire_ns;
   cfg.per_core = per_core;
   return cfg;
@@ -227,7 +228,7 @@ TEST_CASE("per-core series are named after their host and core number") {
   }
 }
 
-TEST_CASE("per-core series beyond max_series are skipped but the total kept") {
+TEST_CASE("per-core series beyond the budget are skipped but the total kept") {
   series_window w{make_config(200, 3, 60 * second_ns, true)};
   CHECK(w.add("web-1", make_sample("web-1", 1, 25, {10, 20, 30, 40}), 1));
   CHECK(names_of(w)
@@ -316,27 +317,29 @@ TEST_CASE("points that arrive out of order are all kept") {
   CHECK(stamps == std::vector<int64_t>{10, 20, 30});
 }
 
-TEST_CASE("rings grow as points arrive, and a total budget caps all series: "
-          "past it a series keeps its newest points") {
+TEST_CASE("each series reserves its window in the point budget: past it a "
+          "new series is refused, and an expired one frees its share") {
   window_config cfg;
-  cfg.capacity = 1000000;
-  cfg.max_points = 150;
-  series_window w{cfg};
-  for (int64_t i = 1; i <= 100; ++i) {
-    w.add("a", make_sample("a", i, 1), i);
-    w.add("b", make_sample("b", i, 2), i);
-  }
-  CHECK(w.points() == 150);
-  CHECK(find_series(w, "a").points.size() + find_series(w, "b").points.size()
-        == 150);
-  auto b = find_series(w, "b").points;
-  CHECK(b.back().ts_ns == 100);
-  for (size_t i = 1; i < b.size(); ++i)
-    CHECK(b[i].ts_ns == b[i - 1].ts_ns + 1);
-  // A new series still gets its newest point.
-  w.add("c", make_sample("c", 7, 3), 7);
-  CHECK(find_series(w, "c").points.size() == 1);
-  // Expiring a series gives its points back to the budget.
-  w.expire(100 + cfg.expire_ns + 1);
-  CHECK(w.points() == 0);
+  cfg.capacity = 100;
+  cfg.max_points = 250;
+  auto budget = std::make_shared<point_budget>(point_budget{250, 0});
+  series_window cpu{cfg, budget};
+  series_window mem{cfg, budget};
+  // Rings grow as points arrive, not all at once.
+  CHECK(cpu.add("a", make_sample("a", 1, 1), 1));
+  CHECK(cpu.points() == 1);
+  CHECK(budget->reserved == 100);
+  // Two series of 100 fit 250 across both panels; the third does not.
+  CHECK(mem.add_point("a", {1, 5}, 1));
+  CHECK_FALSE(cpu.add("b", make_sample("b", 1, 2), 1));
+  CHECK_FALSE(mem.add_point("b", {1, 5}, 1));
+  // A held series keeps taking points up to its window.
+  for (int64_t i = 2; i <= 150; ++i)
+    CHECK(cpu.add("a", make_sample("a", i, 1), i));
+  CHECK(cpu.points() == 100);
+  CHECK(find_series(cpu, "a").points.back().ts_ns == 150);
+  // Expiring a series gives its reservation back.
+  mem.expire(1 + cfg.expire_ns + 1);
+  CHECK(budget->reserved == 100);
+  CHECK(cpu.add("b", make_sample("b", 200, 2), 200));
 }

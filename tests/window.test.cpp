@@ -20,10 +20,11 @@ struct window_fixture : test::actor_fixture {
     = std::make_shared<std::vector<caf::message>>();
   caf::actor win;
 
-  explicit window_fixture(size_t max_series = 64) {
+  /// `series`: how many series the point budget fits.
+  explicit window_fixture(size_t series = 64) {
     window_actor_config cfg;
     cfg.fps = 10;
-    cfg.window.max_series = max_series;
+    cfg.window.max_points = series * cfg.window.capacity;
     auto sink = collector(statuses);
     auto draw = collector(pictures);
     win = caf::actor_cast<caf::actor>(
@@ -80,8 +81,8 @@ TEST_CASE_FIXTURE(window_fixture,
   CHECK(status_text(status).find("clock-skewed 2") != std::string::npos);
 }
 
-TEST_CASE("samples of series beyond the cap are refused and counted in the "
-          "status") {
+TEST_CASE("samples of series beyond the point budget are refused and "
+          "counted in the status, with the hosts over it") {
   window_fixture fx{2};
   auto now = wall_clock_ns();
   for (auto host : {"a", "b", "c", "d", "a"})
@@ -89,8 +90,9 @@ TEST_CASE("samples of series beyond the cap are refused and counted in the "
   auto [status, picture] = fx.after_a_second();
   CHECK(status.received == 5);
   CHECK(status.refused == 2);
+  CHECK(status.hosts_over_budget == 2);
   CHECK(picture.series.size() == 2);
-  CHECK(status_text(status).find("refused 2 (series cap)")
+  CHECK(status_text(status).find("over budget 2 hosts (2 samples)")
         != std::string::npos);
 }
 

@@ -727,8 +727,11 @@ std::string status_text(const viewer_status& x) {
   }
   if (!kinds.empty())
     out += " (" + kinds + ')';
-  if (x.refused > 0)
-    out += "  refused " + std::to_string(x.refused) + " (series cap)";
+  if (x.refused > 0 || x.hosts_over_budget > 0)
+    out += "  over budget " + std::to_string(x.hosts_over_budget)
+           + " hosts (" + std::to_string(x.refused) + " samples)";
+  if (x.filtered > 0)
+    out += "  filtered " + std::to_string(x.filtered) + " (--hosts)";
   if (x.skipped > 0)
     out += "  skipped " + std::to_string(x.skipped)
            + " (unknown measurements)";

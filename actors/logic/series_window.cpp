@@ -104,8 +104,9 @@ series_window::series_window(window_config cfg,
 series_window::entry* series_window::find_or_add(const std::string& name) {
   if (auto i = index_.find(name); i != index_.end())
     return &series_[i->second];
-  if (series_.size() >= cfg_.max_series)
+  if (budget_->reserved + cfg_.capacity > budget_->max)
     return nullptr;
+  budget_->reserved += cfg_.capacity;
   series_.push_back(
     entry{name, point_ring{cfg_.capacity}, 0, colors_->color_of(name), {}});
   index_.emplace(name, series_.size() - 1);
@@ -113,10 +114,8 @@ series_window::entry* series_window::find_or_add(const std::string& name) {
 }
 
 void series_window::push(entry& e, point p) {
-  if (e.ring.push(p, budget_->used < budget_->max)) {
-    ++budget_->used;
+  if (e.ring.push(p))
     ++total_points_;
-  }
 }
 
 bool series_window::add_point(const std::string& name, point p,
@@ -172,7 +171,7 @@ size_t series_window::expire(int64_t now_ns) {
     return 0;
   for (auto i = last; i != series_.end(); ++i) {
     total_points_ -= i->ring.size();
-    budget_->used -= i->ring.size();
+    budget_->reserved -= cfg_.capacity;
   }
   series_.erase(last, series_.end());
   index_.clear();
@@ -182,6 +181,26 @@ size_t series_window::expire(int64_t now_ns) {
   if (owns_colors_)
     colors_->retain([this](const std::string& name) { return holds(name); });
   return dropped;
+}
+
+int64_t series_window::typical_spacing_ns() const {
+  std::vector<int64_t> gaps;
+  for (const auto& x : series_) {
+    if (gaps.size() >= 64)
+      break;
+    auto n = x.ring.size();
+    if (n < 2)
+      continue;
+    auto pts = x.ring.to_vector();
+    auto gap = pts[n - 1].ts_ns - pts[n - 2].ts_ns;
+    if (gap > 0)
+      gaps.push_back(gap);
+  }
+  if (gaps.empty())
+    return 0;
+  auto mid = gaps.begin() + static_cast<ptrdiff_t>(gaps.size() / 2);
+  std::nth_element(gaps.begin(), mid, gaps.end());
+  return *mid;
 }
 
 std::vector<series_snapshot> series_window::snapshot() const {

@@ -21,12 +21,13 @@ struct window_config {
   /// A series that received nothing for this long is dropped; 0 keeps
   /// series forever.
   int64_t expire_ns = 60'000'000'000;
-  /// Most series at once; samples for new series beyond it are refused
-  /// (counted), so a topic with endless host names cannot exhaust memory.
-  size_t max_series = 64;
-  /// Most points held across all series (16 bytes each: 64 MiB). Rings grow
-  /// as points arrive; once the total is reached, a series keeps the points
-  /// it has and its newest replaces its oldest.
+  /// The point budget (--budget): most points held across the series of
+  /// every panel. Each series reserves `capacity` points of it when it
+  /// first arrives (its ring then grows as points arrive), so at most
+  /// max_points / capacity series are held: 20,000 series of 200 points by
+  /// default (64 MB of points at 16 bytes each, plus 4 bytes per point in
+  /// the fleet view's grid). A new series beyond it is refused and counted,
+  /// so a topic with endless host names cannot exhaust memory.
   size_t max_points = 4'000'000;
 };
 
@@ -93,10 +94,11 @@ private:
   uint32_t next_ = 0;
 };
 
-/// Points held across the series windows of all panels, against one total.
+/// Points reserved by the series windows of all panels, against one total.
 struct point_budget {
   size_t max = 0;
-  size_t used = 0;
+  /// Points reserved: `capacity` per series held.
+  size_t reserved = 0;
 };
 
 /// The latest `capacity` points of every series, keyed by series name.
@@ -112,14 +114,15 @@ public:
   /// Adds `x` under `name` (and, with per_core, each core under
   /// "<name>/cpu<N>"), as point (x.ts_ns, x.cpu), and records `arrival_ns`
   /// (this machine's clock) as the series' last arrival. Returns false and
-  /// adds nothing when `name` is a new series and max_series are held.
-  /// Per-core series that would exceed max_series are skipped silently
-  /// (the total is still added).
+  /// adds nothing when `name` is a new series that does not fit the point
+  /// budget. Per-core series that do not fit are skipped silently (the
+  /// total is still added).
   bool add(const std::string& name, const sample& x, int64_t arrival_ns);
 
   /// Adds one point under `name`, with what it stands for in `detail`; a
   /// point of the same time as the newest replaces it. Returns false and
-  /// adds nothing when `name` is a new series and max_series are held.
+  /// adds nothing when `name` is a new series that does not fit the point
+  /// budget.
   bool add_point(const std::string& name, point p, int64_t arrival_ns,
                  std::string detail = {});
 
@@ -132,6 +135,24 @@ public:
   /// `now_ns` (arrival time, since producers' clocks may be off). Returns
   /// how many were dropped. Does nothing when expire_ns is 0.
   size_t expire(int64_t now_ns);
+
+  /// Calls `f(name, points)` for every series, oldest point first, without
+  /// copying (the fleet grid is rebuilt from it when its bins change).
+  template <class F>
+  void for_each(F f) const {
+    for (const auto& x : series_)
+      f(x.name, x.ring.to_vector());
+  }
+
+  /// The colour index of series `name` (0 when not held).
+  uint32_t color_of(const std::string& name) const {
+    auto i = index_.find(name);
+    return i == index_.end() ? 0 : series_[i->second].color_index;
+  }
+
+  /// The median spacing of the newest points of up to 64 series, in ns; 0
+  /// when no series holds two points.
+  int64_t typical_spacing_ns() const;
 
   /// All series in first-seen order, with their stats.
   std::vector<series_snapshot> snapshot() const;
@@ -160,7 +181,6 @@ private:
 
   entry* find_or_add(const std::string& name);
 
-  /// Pushes `p` into `e`, growing its ring while the budget allows.
   void push(entry& e, point p);
 
   window_config cfg_;
