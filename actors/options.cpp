@@ -66,6 +66,22 @@ std::optional<std::vector<metric_kind>> parse_panels(std::string_view text) {
   }
 }
 
+std::shared_ptr<const std::regex> parse_host_pattern(const std::string& text,
+                                                     std::string& err) {
+  constexpr size_t most = 1000;
+  if (text.size() > most) {
+    err = "a pattern of at most 1000 characters";
+    return nullptr;
+  }
+  try {
+    return std::make_shared<const std::regex>(
+      text, std::regex::ECMAScript | std::regex::optimize);
+  } catch (const std::regex_error& e) {
+    err = std::string{"a regular expression ("} + e.what() + ")";
+    return nullptr;
+  }
+}
+
 std::string to_string(millis x) {
   auto n = x.count();
   if (n != 0 && n % 60000 == 0)

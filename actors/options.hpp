@@ -7,13 +7,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "actors/edges/kafka.hpp"
 #include "actors/logic/chart.hpp"
+#include "actors/logic/fleet_grid.hpp"
 #include "messages/codec.hpp"
 
 namespace kscope {
@@ -59,6 +62,20 @@ std::optional<metric_set> parse_metric_set(std::string_view text);
 /// once), "auto" into none; std::nullopt on an unknown or empty name.
 std::optional<std::vector<metric_kind>> parse_panels(std::string_view text);
 
+/// `kscope simulate`: a fleet of synthetic hosts through the real publisher.
+struct simulate_options {
+  kafka_options kafka;
+  size_t hosts = 100;
+  millis interval{500};
+  wire_format format = wire_format::json;
+  std::string prefix = "sim-";
+  uint64_t seed = 1;
+  /// Samples per host; 0 runs until stopped (or --duration).
+  uint64_t count = 0;
+  std::optional<millis> duration;
+  millis flush_timeout{10000};
+};
+
 /// `kscope broker`
 struct broker_options {
   std::vector<std::string> topics{"test-topic"};
@@ -99,7 +116,21 @@ struct view_options {
   unsigned height = 720;
   /// Multisampling level of the window; 0 (off) costs far less.
   unsigned antialias = 0;
+  /// `--view`, `--fleet-at`, `--sort`: lines or the fleet view per panel.
+  fleet_view view = fleet_view::automatic;
+  size_t fleet_at = 32;
+  fleet_sort sort = fleet_sort::current;
+  /// `--hosts REGEX`: only matching hosts are kept; null keeps all.
+  std::shared_ptr<const std::regex> hosts;
+  /// `--budget`: most points held across all series and panels.
+  size_t budget = 4'000'000;
 };
+
+/// Compiles a --hosts pattern (ECMAScript syntax, searched anywhere in the
+/// host name); null and `err` when it does not compile or is over 1000
+/// characters.
+std::shared_ptr<const std::regex> parse_host_pattern(const std::string& text,
+                                                     std::string& err);
 
 /// `kscope run`: both roles in one process.
 struct run_options {

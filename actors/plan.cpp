@@ -1,5 +1,7 @@
 #include "actors/plan.hpp"
 
+#include "actors/simulator.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -39,6 +41,11 @@ struct producer_plan {
   publisher_config publisher;
   std::string label;
   std::string announce;
+  /// `kscope simulate`: the simulator in place of the sampler, the samples
+  /// it sends in all (0: until stopped) and how long it runs.
+  source_factory source;
+  uint64_t total = 0;
+  std::optional<millis> duration;
 };
 
 /// A viewer half with its Kafka client and files opened.
@@ -152,6 +159,12 @@ std::optional<int> prepare_viewer(const view_options& opts,
   settings.start = opts.offset;
   settings.fetch_wait_ms = opts.fetch_wait_ms;
   settings.properties = kafka.properties;
+  if (opts.budget < opts.window) {
+    error_line("--budget " + std::to_string(opts.budget)
+               + " points cannot hold one series of --window "
+               + std::to_string(opts.window) + " points");
+    return exit_usage;
+  }
   plan.style = opts.style;
   plan.duration = opts.duration;
   if (!opts.snapshot.empty() && opts.count == 0 && !plan.duration)
@@ -168,6 +181,11 @@ std::optional<int> prepare_viewer(const view_options& opts,
       std::remove(opts.snapshot.c_str());
   }
   plan.window.window.capacity = opts.window;
+  plan.window.window.max_points = opts.budget;
+  plan.window.view = opts.view;
+  plan.window.fleet_at = opts.fleet_at;
+  plan.window.sort = opts.sort;
+  plan.window.hosts = opts.hosts;
   plan.window.window.per_core = opts.per_core;
   plan.window.panels = opts.panels;
   plan.window.window.expire_ns = static_cast<int64_t>(opts.expire.count())
@@ -213,12 +231,14 @@ prepared_role assemble(std::optional<producer_plan> prod,
     half.producer = prod->producer;
     half.sampler = prod->sampler;
     half.publisher = prod->publisher;
-    half.ends_role = prod->sampler.count > 0 && !view;
+    half.source = prod->source;
+    half.ends_role = (prod->sampler.count > 0 || prod->total > 0) && !view;
     plan.producer = std::move(half);
     report.producer = true;
     report.announce = prod->announce;
     report.flush_timeout = to_string(prod->publisher.flush_timeout);
-    report.produce_count = prod->sampler.count;
+    report.produce_count = prod->source ? prod->total : prod->sampler.count;
+    report.duration = prod->duration;
   }
   if (view) {
     viewer_half half;
@@ -262,6 +282,45 @@ std::variant<prepared_role, int> prepare_produce(const produce_options& opts) {
   producer_plan plan;
   if (auto code = prepare_producer(opts, plan))
     return *code;
+  return assemble(std::move(plan), std::nullopt);
+}
+
+std::variant<prepared_role, int>
+prepare_simulate(const simulate_options& opts) {
+  producer_plan plan;
+  producer_settings settings;
+  if (!opts.kafka.brokers.empty())
+    settings.brokers = opts.kafka.brokers;
+  settings.topic = opts.kafka.topic;
+  settings.properties = opts.kafka.properties;
+  std::string err;
+  plan.producer = kafka_producer::make(settings, err);
+  if (!plan.producer) {
+    error_line(err);
+    return exit_usage;
+  }
+  simulator_config sim;
+  sim.hosts = opts.hosts;
+  sim.prefix = opts.prefix;
+  sim.interval = opts.interval;
+  sim.count = opts.count;
+  sim.seed = opts.seed;
+  auto fleet = std::make_shared<simulated_fleet>(sim);
+  plan.source = [sim, fleet](caf::actor_system& sys, const caf::actor& pub) {
+    return caf::actor_cast<caf::actor>(
+      sys.spawn(simulator, sim, fleet, caf::actor_cast<publisher_actor>(pub)));
+  };
+  plan.total = opts.count * opts.hosts;
+  plan.duration = opts.duration;
+  plan.publisher.format = opts.format;
+  plan.publisher.flush_timeout = opts.flush_timeout;
+  plan.label = "kscope simulate " + settings.topic + "@" + settings.brokers;
+  plan.announce = "simulating " + std::to_string(opts.hosts) + " hosts ("
+                  + sim.prefix + "...) every " + to_string(opts.interval)
+                  + " as " + std::string{to_string(opts.format)}
+                  + (opts.count > 0
+                       ? ", " + std::to_string(plan.total) + " samples"
+                       : std::string{});
   return assemble(std::move(plan), std::nullopt);
 }
 

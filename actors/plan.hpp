@@ -27,6 +27,10 @@ struct prepared_role {
 /// The role of `kscope produce`, or the exit code after one error line.
 std::variant<prepared_role, int> prepare_produce(const produce_options& opts);
 
+/// The role of `kscope simulate`: N synthetic hosts through the real
+/// publisher; or the exit code after one error line.
+std::variant<prepared_role, int>
+prepare_simulate(const simulate_options& opts);
 /// The role of `kscope view`, or the exit code after one error line.
 std::variant<prepared_role, int> prepare_view(const view_options& opts,
                                               const kafka_options& kafka);

@@ -120,6 +120,14 @@ renderer(renderer_actor::stateful_pointer<renderer_state> self,
                              ? 0
                              : (s.style.zoom + 1) % (s.latest.panels.size() + 1);
             break;
+          case key_action::toggle_fleet:
+            // The window builds the snapshots, so it switches: it never
+            // copies every host's points for a fleet view.
+            self->send(window, fleet_atom_v);
+            break;
+          case key_action::cycle_sort:
+            self->send(window, sort_atom_v);
+            break;
           case key_action::quit:
             tell(render_event_kind::quit_asked, {});
             break;

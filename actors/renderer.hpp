@@ -75,7 +75,9 @@ struct renderer_state {
 /// - `snapshot`: the newest picture.
 /// - `tick_atom` (its own timer, every input_interval or frame): reads keys.
 ///   Space pauses, `s` saves a PNG of what is shown, `c` and `m` cycle the
-///   chart type and smoothing, `q`/Escape/closing asks to quit.
+///   chart type and smoothing, `f` and `o` ask the window for the other
+///   view (lines or fleet) and the next fleet sort order,
+///   `q`/Escape/closing asks to quit.
 /// - `stop_atom`: with snapshot_path, write the last picture there; quit.
 /// - to `parent`: `render_event` for a quit asked, a PNG saved or failed,
 ///   and notices. A saved or failed PNG is also said in the chart's status

@@ -93,6 +93,12 @@ std::variant<command_line, int> parse_command_line(int argc,
     ->capture_default_str()
     ->check(CLI::Range(1, 1000));
 
+  auto* simulate_cmd = app.add_subcommand(
+    "simulate", "Publish a fleet of synthetic hosts, each with its own CPU "
+                "curve, through the real publisher (try a viewer on 10,000 "
+                "hosts)");
+  add_simulate_options(*simulate_cmd, cl.simulate);
+
   auto* bench_cmd = app.add_subcommand(
     "bench", "Measure the actor pipeline next to a raw librdkafka producer "
              "and consumer on the same broker (embedded unless -b)");
@@ -126,6 +132,8 @@ std::variant<command_line, int> parse_command_line(int argc,
     cl.which = command::run;
   else if (*bench_cmd)
     cl.which = command::bench;
+  else if (*simulate_cmd)
+    cl.which = command::simulate;
   return cl;
 }
 

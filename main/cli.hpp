@@ -18,6 +18,7 @@ enum class command {
   view,
   run,
   bench,
+  simulate,
 };
 
 /// A parsed command line: the subcommand and the options bound to it. Only
@@ -32,6 +33,7 @@ struct command_line {
   kafka_options view_kafka;
   run_options run;
   bench_options bench;
+  simulate_options simulate;
 };
 
 /// Parses `argv`, reading `--config FILE` when given; flags on the command

@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
       return serve_broker(cl.broker, [] { return signal_count > 0; });
     case command::bench:
       return run_bench(cl.bench, [] { return signal_count > 0; });
+    case command::simulate:
+      return run(prepare_simulate(cl.simulate));
   }
   return exit_failure;
 }

@@ -95,6 +95,62 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
     ->capture_default_str();
 }
 
+void add_simulate_options(CLI::App& cmd, simulate_options& opts) {
+  add_kafka_options(cmd, opts.kafka, "localhost:9092");
+  typed(cmd, "--hosts", opts.hosts, number_in<size_t>(1, 100000),
+        "1..100000 hosts", "Simulated hosts, each with its own CPU curve")
+    ->default_str("100");
+  typed(cmd, "-i,--interval", opts.interval,
+        [](const std::string& text) {
+          auto x = parse_duration(text);
+          if (x && *x < min_sampling_interval)
+            refuse("--interval " + excerpt(text) + " is below 50ms");
+          return x;
+        },
+        duration_hint, "Each host's sampling interval, at least 50ms")
+    ->default_str("500ms");
+  typed(cmd, "--format", opts.format,
+        [](const std::string& text) {
+          auto x = parse_wire_format(text);
+          if (x && *x == wire_format::seed)
+            refuse("--format seed carries no host name, so a fleet would be "
+                   "one series: use json or influx");
+          return x;
+        },
+        "json or influx", "Wire format: json or influx")
+    ->default_str("json");
+  typed(cmd, "--host-prefix", opts.prefix,
+        [](const std::string& text) -> std::optional<std::string> {
+          if (text.size() > 200
+              || std::any_of(text.begin(), text.end(), [](char c) {
+                   auto u = static_cast<unsigned char>(c);
+                   return u < 0x20 || c == ' ' || c == ',' || c == '='
+                          || c == '\\' || c == '"';
+                 }))
+            return std::nullopt;
+          return text;
+        },
+        "at most 200 bytes without spaces, commas, '=', quotes, backslashes "
+        "or control characters",
+        "Host names are this prefix and a number: sim-00001, ...")
+    ->default_str("sim-");
+  typed(cmd, "--seed", opts.seed, whole_number, "a whole number >= 0",
+        "Seed of the curves: one seed, one fleet")
+    ->default_str("1");
+  typed(cmd, "-c,--count", opts.count, whole_number, "a whole number >= 0",
+        "Stop after N samples per host; exit 0 only if all were delivered");
+  typed(cmd, "--duration", opts.duration,
+        [](const std::string& text) -> std::optional<std::optional<millis>> {
+          if (auto x = parse_duration(text))
+            return std::optional<millis>{*x};
+          return std::nullopt;
+        },
+        duration_hint, "Stop after this long");
+  typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
+        duration_hint, "Longest wait for queued messages on shutdown")
+    ->default_str("10s");
+}
+
 void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
   auto& style = opts.style;
   typed(cmd, "-w,--window", opts.window, number_in<size_t>(1, 1000000),
@@ -135,6 +191,34 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
         "auto or a duration like 2m",
         "Width of the x axis: auto or a duration like 2m")
     ->default_str("auto");
+  typed(cmd, "--view", opts.view, parse_fleet_view, "auto, lines or fleet",
+        "Lines, the fleet view (heatmap of hosts x time, p50/p90/max, top "
+        "hosts), or auto: lines up to --fleet-at series (key f switches)")
+    ->default_str("auto");
+  typed(cmd, "--fleet-at", opts.fleet_at, number_in<size_t>(1, 1000000),
+        "1..1000000 series",
+        "With --view auto, panels of more series than this show the fleet "
+        "view")
+    ->default_str("32");
+  typed(cmd, "--sort", opts.sort, parse_fleet_sort,
+        "current, average or name",
+        "Fleet view's host order: current, average or name (key o cycles)")
+    ->default_str("current");
+  cmd.add_option_function<std::string>(
+    "--hosts",
+    [&opts](const std::string& text) {
+      std::string why;
+      opts.hosts = parse_host_pattern(text, why);
+      if (!opts.hosts)
+        refuse("invalid --hosts '" + excerpt(text) + "': expected " + why);
+    },
+    "Keep only hosts this regular expression matches (anywhere in the "
+    "name), e.g. '^web-'");
+  typed(cmd, "--budget", opts.budget, number_in<size_t>(1000, 1'000'000'000),
+        "1000..1000000000 points",
+        "Most points held across all series and panels (16 bytes each); "
+        "each series reserves --window points, hosts beyond are counted")
+    ->default_str("4000000");
   typed(cmd, "--expire", opts.expire, parse_duration, duration_hint,
         "Drop a series that sent nothing for this long")
     ->default_str("60s");

@@ -21,6 +21,8 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
                          const std::string& default_brokers);
 
 /// Options of the chart and the window, shared by `view` and `run`.
+void add_simulate_options(CLI::App& cmd, simulate_options& opts);
+
 void add_display_options(CLI::App& cmd, view_options& opts, bool with_count);
 
 } // namespace kscope::cli

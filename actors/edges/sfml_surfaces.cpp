@@ -102,6 +102,7 @@ public:
     // swatches, each kind in one array.
     fills_.clear();
     lines_.clear();
+    next_heat_ = 0;
     for (auto& panel : frame.panels)
       paint_panel(target, panel);
     text(target, status_text(snap.status), style.foreground, frame.status.x,
@@ -124,6 +125,8 @@ private:
     const auto& series = *panel.series;
     const auto& lay = geo.layout;
     const auto& plot = lay.plot;
+    if (panel.fleet.fleet)
+      paint_fleet(target, panel.fleet, style);
     for (auto& t : geo.y_ticks)
       text(target, t.label, style.foreground,
            plot.x
@@ -197,6 +200,68 @@ private:
            series_color(s.color_index, style.palette), lay.readout.x, y);
       y += metrics_.line_height;
     }
+  }
+
+  /// The fleet view's heatmap as a texture of one texel per cell, scaled
+  /// onto its rectangle (one draw call however many hosts), with the
+  /// title, heading and top hosts as text.
+  void paint_fleet(sf::RenderTarget& target, const fleet_frame& f,
+                   const chart_style& style) {
+    const auto& fl = *f.fleet;
+    auto title_w = metrics_.char_width
+                   * static_cast<float>(f.title_text.size());
+    text(target, f.title_text, style.foreground,
+         f.title.x + std::max(0.0f, (f.title.w - title_w) / 2), f.title.y,
+         true);
+    text(target, f.heading_text, style.foreground, f.heading.x + 2,
+         f.heading.y);
+    auto y = f.names.y;
+    for (auto& line : f.name_lines) {
+      if (y + metrics_.line_height > f.names.y + f.names.h)
+        break;
+      text(target, line, style.foreground, f.names.x, y);
+      y += metrics_.line_height;
+    }
+    if (fl.rows == 0 || fl.cols == 0 || f.col_w <= 0
+        || fl.heat.size() < size_t{fl.rows} * fl.cols)
+      return;
+    // One textured quad over the map; the texture coordinates are in
+    // columns, fractional at both edges, so the oldest column is cut at the
+    // map's left edge and the newest at now, however wide a column is.
+    auto x0 = std::max(f.heat.x, f.col_x0);
+    auto x1 = std::min(f.col_x0 + static_cast<float>(fl.cols) * f.col_w,
+                       f.heat.x + f.heat.w);
+    if (x1 <= x0)
+      return;
+    if (next_heat_ == heat_.size())
+      heat_.emplace_back();
+    auto& tex = heat_[next_heat_++];
+    if (tex.getSize() != sf::Vector2u{fl.cols, fl.rows})
+      tex.create(fl.cols, fl.rows);
+    pixels_.resize(size_t{fl.cols} * fl.rows * 4);
+    auto top = f.y_max > 0 ? f.y_max : 1.0;
+    for (size_t i = 0; i < size_t{fl.cols} * fl.rows; ++i) {
+      auto c = heat_color(fl.heat[i] / top, style.background);
+      pixels_[4 * i] = c.r;
+      pixels_[4 * i + 1] = c.g;
+      pixels_[4 * i + 2] = c.b;
+      pixels_[4 * i + 3] = 255;
+    }
+    tex.update(pixels_.data());
+    auto u0 = (x0 - f.col_x0) / f.col_w;
+    auto u1 = (x1 - f.col_x0) / f.col_w;
+    auto y0 = f.heat.y;
+    auto y1 = f.heat.y + f.heat.h;
+    auto v1 = static_cast<float>(fl.rows);
+    sf::Vertex quad[4] = {
+      {{x0, y0}, sf::Color::White, {u0, 0}},
+      {{x1, y0}, sf::Color::White, {u1, 0}},
+      {{x1, y1}, sf::Color::White, {u1, v1}},
+      {{x0, y1}, sf::Color::White, {u0, v1}},
+    };
+    sf::RenderStates states;
+    states.texture = &tex;
+    target.draw(quad, 4, sf::Quads, states);
   }
 
   /// A kept text object and what it was last set to.
@@ -316,6 +381,10 @@ private:
   rgb frame_color_;
   sf::VertexArray fills_{sf::Triangles};
   sf::VertexArray lines_{sf::Triangles};
+  /// One heatmap texture per fleet panel, kept across frames.
+  std::vector<sf::Texture> heat_;
+  size_t next_heat_ = 0;
+  std::vector<sf::Uint8> pixels_;
 };
 
 /// What the window and the offscreen surface share.
@@ -393,6 +462,12 @@ public:
               break;
             case sf::Keyboard::Z:
               result.push_back(key_action::cycle_zoom);
+              break;
+            case sf::Keyboard::F:
+              result.push_back(key_action::toggle_fleet);
+              break;
+            case sf::Keyboard::O:
+              result.push_back(key_action::cycle_sort);
               break;
             case sf::Keyboard::Q:
             case sf::Keyboard::Escape:

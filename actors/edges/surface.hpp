@@ -21,6 +21,8 @@ enum class key_action {
   cycle_chart,     ///< c
   cycle_smoothing, ///< m
   cycle_zoom,      ///< z: one panel after another, then all
+  toggle_fleet,    ///< f: lines <-> the fleet view (the window decides)
+  cycle_sort,      ///< o: the fleet view's sort order (the window sorts)
   quit,            ///< q, Escape, closing the window
 };
 

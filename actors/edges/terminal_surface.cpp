@@ -121,6 +121,12 @@ public:
         case 'z':
           result.push_back(key_action::cycle_zoom);
           break;
+        case 'f':
+          result.push_back(key_action::toggle_fleet);
+          break;
+        case 'o':
+          result.push_back(key_action::cycle_sort);
+          break;
         case 'q':
         case '\x1b':
           result.push_back(key_action::quit);

@@ -561,6 +561,139 @@ chart_style panel_style(metric_kind kind, const chart_style& base) {
   return out;
 }
 
+rgb heat_color(double fraction, rgb background) {
+  if (std::isnan(fraction)) {
+    auto lift = [](uint8_t c) {
+      return static_cast<uint8_t>(std::min(255, c + 14));
+    };
+    return {lift(background.r), lift(background.g), lift(background.b)};
+  }
+  // Stops of the scale: dark blue, teal, green, yellow, orange, red.
+  constexpr std::array<rgb, 6> stops{{
+    {20, 30, 90},
+    {20, 120, 140},
+    {40, 170, 70},
+    {230, 210, 40},
+    {245, 130, 30},
+    {230, 30, 30},
+  }};
+  auto f = std::clamp(fraction, 0.0, 1.0) * (stops.size() - 1);
+  auto i = std::min(static_cast<size_t>(f), stops.size() - 2);
+  auto t = f - static_cast<double>(i);
+  auto mix = [t](uint8_t a, uint8_t b) {
+    return static_cast<uint8_t>(std::lround(a + (b - a) * t));
+  };
+  return {mix(stops[i].r, stops[i + 1].r), mix(stops[i].g, stops[i + 1].g),
+          mix(stops[i].b, stops[i + 1].b)};
+}
+
+float heat_max(const fleet_snapshot& x, size_t c0, size_t c1, size_t r0,
+               size_t r1) {
+  c1 = std::min<size_t>(c1, x.cols);
+  r1 = std::min<size_t>(r1, x.rows);
+  auto best = std::numeric_limits<float>::quiet_NaN();
+  if (x.heat.size() < size_t{x.rows} * x.cols)
+    return best;
+  for (auto r = r0; r < r1; ++r)
+    for (auto c = c0; c < c1; ++c) {
+      auto v = x.heat[r * x.cols + c];
+      if (v > best || std::isnan(best))
+        best = v;
+    }
+  return best;
+}
+
+namespace {
+
+const char* sort_words(fleet_sort x) {
+  switch (x) {
+    case fleet_sort::current:
+      return "by current value";
+    case fleet_sort::average:
+      return "by average";
+    case fleet_sort::name:
+      return "by name";
+  }
+  return "";
+}
+
+/// Lays out a panel in the fleet view on a `w` x `h` cell at the origin:
+/// the title and heading lines, the heatmap, the top hosts at the right
+/// and the percentile chart under the heatmap, sharing its time axis.
+void build_fleet_panel(panel_frame& panel, const panel_snapshot& src,
+                       int64_t now_ns, float w, float h,
+                       const text_metrics& m) {
+  auto cw = positive_or(m.char_width, 1);
+  auto lh = positive_or(m.line_height, 1);
+  const auto& fl = src.fleet;
+  auto& out = panel.fleet;
+  out.fleet = &fl;
+  // The top hosts' column, when the cell is wide enough to spare it.
+  auto names_chars = std::min(28.0f, std::floor(w / cw * 0.3f));
+  auto names_w = names_chars >= 14 ? names_chars * cw : 0.0f;
+  auto chart_w = std::max(w - names_w, 0.0f);
+  // The heatmap gets a little over half the height, at least 2 lines.
+  auto heat_part = std::max(std::round(h * 0.55f / lh) * lh, 4 * lh);
+  heat_part = std::min(heat_part, h);
+  auto chart_style_ = panel.style;
+  auto unit = panel.style.unit;
+  auto base_title = panel.style.title;
+  chart_style_.title = "fleet p50, p90, max";
+  chart_style_.x_label.clear();
+  panel.geometry = build_chart(src.series, now_ns, chart_w,
+                               std::max(h - heat_part, 0.0f), chart_style_,
+                               m, false);
+  translate(panel.geometry, 0, heat_part);
+  panel.style = chart_style_;
+  const auto& plot = panel.geometry.layout.plot;
+  out.title = clip({0, 0, chart_w, lh}, {0, 0, w, h});
+  out.title_text = base_title + ": "
+                   + std::to_string(fl.hosts) + " hosts";
+  out.heading = clip({0, lh, chart_w, lh}, {0, 0, w, h});
+  out.heading_text = std::string{"sorted "} + sort_words(fl.sort)
+                     + ", highest on top";
+  if (fl.hosts_per_row > 1)
+    out.heading_text += ", " + std::to_string(fl.hosts_per_row)
+                        + " hosts per row (their highest)";
+  out.heat = clip({plot.x, 2 * lh, plot.w, std::max(heat_part - 2.5f * lh,
+                                                    lh)},
+                  {0, 0, w, h});
+  auto span = panel.geometry.span_s;
+  if (span > 0 && fl.bin_ns > 0) {
+    auto per_s = plot.w / static_cast<float>(span);
+    out.col_w = static_cast<float>(static_cast<double>(fl.bin_ns) / ns_per_s)
+                * per_s;
+    out.col_x0 = plot.x + plot.w
+                 - static_cast<float>(age_s(now_ns, fl.first_bin_ns)) * per_s;
+  }
+  out.y_max = panel.geometry.y_max;
+  if (names_w > 0) {
+    out.names = {chart_w + cw, 0, names_w - cw, h};
+    auto room = static_cast<size_t>(names_chars) - 1;
+    out.name_lines.push_back(
+      fl.sort == fleet_sort::average ? "top by average" : "top now");
+    for (auto& host : fl.top) {
+      auto v = format_value(fl.sort == fleet_sort::average ? host.average
+                                                           : host.current,
+                            unit);
+      auto name_room = room > v.size() + 1 ? room - v.size() - 1 : 0;
+      auto name = std::string{first_chars(host.name, name_room)};
+      auto pad = room - std::min(room, name.size() + v.size());
+      out.name_lines.push_back(name + std::string(pad, ' ') + v);
+    }
+  }
+}
+
+void translate(fleet_frame& x, float dx, float dy) {
+  for (auto* r : {&x.title, &x.heading, &x.heat, &x.names}) {
+    r->x += dx;
+    r->y += dy;
+  }
+  x.col_x0 += dx;
+}
+
+} // namespace
+
 frame_geometry build_frame(const snapshot& snap, float width, float height,
                            const chart_style& style, const text_metrics& m) {
   auto zoom = style.zoom;
@@ -596,10 +729,16 @@ frame_geometry build_frame(const snapshot& snap, float width, float height,
     panel.kind = shown[i]->kind;
     panel.style = panel_style(panel.kind, style);
     panel.series = &shown[i]->series;
-    panel.geometry = build_chart(shown[i]->series, snap.now_ns, cell_w,
-                                 cell_h, panel.style, m, false);
-    translate(panel.geometry, cell_w * static_cast<float>(i % cols),
-              cell_h * static_cast<float>(i / cols));
+    if (shown[i]->fleet.hosts > 0)
+      build_fleet_panel(panel, *shown[i], snap.now_ns, cell_w, cell_h, m);
+    else
+      panel.geometry = build_chart(shown[i]->series, snap.now_ns, cell_w,
+                                   cell_h, panel.style, m, false);
+    auto dx = cell_w * static_cast<float>(i % cols);
+    auto dy = cell_h * static_cast<float>(i / cols);
+    translate(panel.geometry, dx, dy);
+    if (panel.fleet.fleet)
+      translate(panel.fleet, dx, dy);
   }
   return out;
 }

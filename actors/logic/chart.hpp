@@ -196,14 +196,51 @@ chart_geometry build_chart(const std::vector<series_snapshot>& series,
 /// place on the canvas.
 void translate(chart_geometry& geo, float dx, float dy);
 
+/// The fleet view's part of a panel: a heading line, the heatmap (hosts x
+/// time, on the same time axis as the percentile chart under it) and the
+/// top hosts named in a column at the right.
+struct fleet_frame {
+  const fleet_snapshot* fleet = nullptr;
+  /// The panel's title and host count ("CPU usage: 10000 hosts").
+  rect title;
+  std::string title_text;
+  /// "sorted by current, hottest on top, 40 hosts per row".
+  rect heading;
+  std::string heading_text;
+  /// Where the cells go; cells outside it are cut.
+  rect heat;
+  /// x of column 0's left edge and the width of one column (time bin).
+  float col_x0 = 0;
+  float col_w = 0;
+  /// Top of the value scale the colours map onto (the chart's y_max).
+  double y_max = 100;
+  /// The top hosts column: a title line, then one line per host.
+  rect names;
+  std::vector<std::string> name_lines;
+};
+
 /// One chart of a frame: its geometry in canvas units, its style (title,
-/// unit) and the series it draws (pointing into the snapshot).
+/// unit) and the series it draws (pointing into the snapshot). In the
+/// fleet view the series are the fleet's percentiles and `fleet` holds the
+/// heatmap.
 struct panel_frame {
   metric_kind kind = metric_kind::cpu;
   chart_geometry geometry;
   chart_style style;
   const std::vector<series_snapshot>* series = nullptr;
+  fleet_frame fleet;
 };
+
+/// The heatmap's colour for `fraction` of the scale (0..1, clamped): dark
+/// blue through green and yellow to red, like btop's meters; `nan` (no
+/// data) is `background` lightened a little, so a silent host shows.
+rgb heat_color(double fraction, rgb background);
+
+/// The highest value of the heatmap cells in columns [c0, c1) and rows
+/// [r0, r1) (clamped to the map); NaN when none holds a value. Renderers
+/// whose cells are coarser than the map's (the terminal) draw this.
+float heat_max(const fleet_snapshot& x, size_t c0, size_t c1, size_t r0,
+               size_t r1);
 
 /// Everything a renderer draws for one snapshot: the charts and the one
 /// status line at the bottom.

@@ -81,8 +81,8 @@ std::string cut_to_width(std::string_view s, size_t width) {
   return std::string{first_chars(s, width)};
 }
 
-void append_color(std::string& out, rgb c) {
-  out += "\x1b[38;2;";
+void append_color(std::string& out, rgb c, bool background = false) {
+  out += background ? "\x1b[48;2;" : "\x1b[38;2;";
   out += std::to_string(c.r);
   out += ';';
   out += std::to_string(c.g);
@@ -254,6 +254,85 @@ void draw_text(braille_canvas& canvas, const panel_frame& panel) {
   }
 }
 
+/// The fleet view's heatmap, two map rows per cell (each cell showing the
+/// highest value of the map cells it covers), its title, heading and the
+/// top hosts.
+void draw_fleet(braille_canvas& canvas, const fleet_frame& f,
+                const chart_style& style) {
+  const auto& fl = *f.fleet;
+  auto fg = style.foreground;
+  auto left = to_dot(std::ceil(f.title.x)) / 2;
+  auto right = to_dot(f.title.x + f.title.w) / 2;
+  auto title = cut_to_width(f.title_text,
+                            static_cast<size_t>(std::max(0, right - left)));
+  canvas.text(left + std::max(0, (right - left - text_width(title)) / 2),
+              cell_row(f.title.y), title, fg);
+  canvas.text(left, cell_row(f.heading.y),
+              cut_to_width(f.heading_text, static_cast<size_t>(
+                                             std::max(0, right - left))),
+              fg);
+  auto names_col = to_dot(std::ceil(f.names.x)) / 2;
+  auto names_room = static_cast<size_t>(std::max(0, to_dot(f.names.w) / 2));
+  auto names_rows = to_dot(f.names.h) / 4;
+  for (size_t i = 0; i < f.name_lines.size()
+                     && static_cast<int>(i) < names_rows;
+       ++i)
+    canvas.text(names_col, cell_row(f.names.y) + static_cast<int>(i),
+                cut_to_width(f.name_lines[i], names_room), fg);
+  if (fl.rows == 0 || fl.cols == 0 || f.col_w <= 0)
+    return;
+  auto c0 = to_dot(std::ceil(f.heat.x)) / 2;
+  auto c1 = to_dot(f.heat.x + f.heat.w) / 2;
+  auto r0 = (to_dot(std::ceil(f.heat.y)) + 3) / 4;
+  auto r1 = to_dot(f.heat.y + f.heat.h) / 4;
+  if (c1 <= c0 || r1 <= r0)
+    return;
+  auto halves = static_cast<size_t>(2 * (r1 - r0));
+  auto top = f.y_max > 0 ? f.y_max : 1.0;
+  constexpr char32_t shades[] = {U' ', U'░', U'▒', U'▓',
+                                 U'█'};
+  // Map columns [a, b) under terminal column `col`: those whose bins
+  // start within its two dots.
+  auto map_cols = [&](int col, size_t& a, size_t& b) {
+    auto x0 = (static_cast<float>(2 * col) - f.col_x0) / f.col_w;
+    auto x1 = (static_cast<float>(2 * col + 2) - f.col_x0) / f.col_w;
+    auto lo = std::max(0.0f, std::floor(x0));
+    auto hi = std::max(lo + 1, std::ceil(x1));
+    a = static_cast<size_t>(lo);
+    b = static_cast<size_t>(std::min(hi, static_cast<float>(fl.cols)));
+  };
+  auto map_rows = [&](size_t half, size_t& a, size_t& b) {
+    a = half * fl.rows / halves;
+    b = std::max(a + 1, (half + 1) * fl.rows / halves);
+  };
+  for (auto col = c0; col < c1; ++col) {
+    size_t a = 0;
+    size_t b = 0;
+    map_cols(col, a, b);
+    if (a >= fl.cols || static_cast<float>(2 * col + 2) < f.col_x0)
+      continue;
+    for (auto row = r0; row < r1; ++row) {
+      auto half = static_cast<size_t>(2 * (row - r0));
+      size_t ra = 0;
+      size_t rb = 0;
+      map_rows(half, ra, rb);
+      auto upper = heat_max(fl, a, b, ra, rb);
+      map_rows(half + 1, ra, rb);
+      auto lower = heat_max(fl, a, b, ra, rb);
+      auto hottest = std::isnan(upper) ? lower
+                     : (std::isnan(lower) || upper > lower ? upper : lower);
+      auto shade = std::isnan(hottest)
+                     ? size_t{0}
+                     : 1 + static_cast<size_t>(std::clamp(hottest / top, 0.0,
+                                                          0.999)
+                                               * 4);
+      canvas.block(col, row, heat_color(upper / top, style.background),
+                   heat_color(lower / top, style.background),
+                   shades[std::min<size_t>(shade, 4)]);
+    }
+  }
+}
+
 } // namespace
 
 braille_canvas::braille_canvas(int cols, int rows)
@@ -305,6 +384,19 @@ void braille_canvas::column(int x, int y0, int y1, rgb color) {
     dot(x, y, color);
 }
 
+void braille_canvas::block(int col, int row, rgb top, rgb bottom,
+                           char32_t plain) {
+  if (col < 0 || row < 0 || col >= cols_ || row >= rows_)
+    return;
+  auto& c = cells_[static_cast<size_t>(row) * static_cast<size_t>(cols_)
+                   + static_cast<size_t>(col)];
+  c.text = U'\u2580';
+  c.color = top;
+  c.has_bg = true;
+  c.bg = bottom;
+  c.plain = plain;
+}
+
 void braille_canvas::text(int col, int row, std::string_view s, rgb color) {
   if (row < 0 || row >= rows_)
     return;
@@ -316,6 +408,7 @@ void braille_canvas::text(int col, int row, std::string_view s, rgb color) {
                        + static_cast<size_t>(col)];
       c.text = is_control(cp) ? U'?' : cp;
       c.color = color;
+      c.has_bg = false;
     }
     ++col;
   }
@@ -328,15 +421,27 @@ std::string braille_canvas::render(bool color) const {
       out += '\n';
     bool colored = false;
     rgb current;
+    bool on_bg = false;
+    rgb current_bg;
     for (int col = 0; col < cols_; ++col) {
       const auto& c = cells_[static_cast<size_t>(row)
                                * static_cast<size_t>(cols_)
                              + static_cast<size_t>(col)];
       char32_t cp = U' ';
-      if (c.text != 0)
+      if (c.has_bg && !color)
+        cp = c.plain;
+      else if (c.text != 0)
         cp = c.text;
       else if (c.dots != 0)
         cp = braille_base + c.dots;
+      if (color && c.has_bg && (!on_bg || !(current_bg == c.bg))) {
+        append_color(out, c.bg, true);
+        current_bg = c.bg;
+        on_bg = true;
+      } else if (color && !c.has_bg && on_bg) {
+        out += "\x1b[49m";
+        on_bg = false;
+      }
       if (color && cp != U' ' && (!colored || !(current == c.color))) {
         append_color(out, c.color);
         current = c.color;
@@ -364,6 +469,8 @@ std::string render_terminal_frame(const snapshot& snap, int cols, int rows,
     draw_axis(canvas, panel.geometry, panel.style);
     draw_series(canvas, panel.geometry, panel.style);
     draw_text(canvas, panel);
+    if (panel.fleet.fleet)
+      draw_fleet(canvas, panel.fleet, panel.style);
   }
   canvas.text(0, cell_row(frame.status.y), status_text(snap.status),
               style.foreground);

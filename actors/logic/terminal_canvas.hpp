@@ -35,13 +35,19 @@ public:
   /// Fills dots of column x from y0 to y1 inclusive (area and bars).
   void column(int x, int y0, int y1, rgb color);
 
+  /// Paints cell (col, row) as two stacked squares: an upper half block in
+  /// `top` on a background of `bottom` (the fleet view's heatmap, two rows
+  /// per cell); `plain` stands in for it without colour.
+  void block(int col, int row, rgb top, rgb bottom, char32_t plain);
+
   /// Writes text starting at cell (col, row), clipped at the right edge.
   /// Text is UTF-8; each code point takes one cell.
   void text(int col, int row, std::string_view s, rgb color);
 
   /// The grid as lines joined by '\n' (no trailing newline). With `color`,
-  /// 24-bit ANSI colour escapes (ESC[38;2;r;g;bm) and a reset at each line
-  /// end; without, plain characters (braille U+2800.. and text).
+  /// 24-bit ANSI colour escapes (ESC[38;2;r;g;bm, ESC[48;2;r;g;bm for
+  /// blocks) and a reset at each line end; without, plain characters
+  /// (braille U+2800.., text and the blocks' stand-ins).
   std::string render(bool color) const;
 
 private:
@@ -49,6 +55,10 @@ private:
     uint8_t dots = 0;
     rgb color;
     char32_t text = 0;
+    /// Set for blocks: their background and plain stand-in.
+    bool has_bg = false;
+    rgb bg;
+    char32_t plain = 0;
   };
 
   int cols_;

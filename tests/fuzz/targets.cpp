@@ -148,6 +148,16 @@ void validate(const view_options& x, const kafka_options& kafka) {
   fuzz_check(!x.duration || x.duration->count() >= 0, "duration >= 0");
   fuzz_check(!check_brokers(kafka.brokers) || kafka.brokers.empty(),
              "brokers were checked");
+  fuzz_check(x.fleet_at >= 1, "fleet-at >= 1");
+  fuzz_check(x.budget >= 1000, "budget >= 1000");
+}
+
+void validate(const simulate_options& x) {
+  fuzz_check(x.hosts >= 1 && x.hosts <= 100000, "hosts in 1..100000");
+  fuzz_check(x.interval >= min_sampling_interval, "interval >= 50ms");
+  fuzz_check(x.format != wire_format::seed, "simulate never sends seed");
+  fuzz_check(!check_brokers(x.kafka.brokers) || x.kafka.brokers.empty(),
+             "brokers were checked");
 }
 
 void validate(const command_line& cl) {
@@ -161,6 +171,9 @@ void validate(const command_line& cl) {
     case command::run:
       validate(cl.run.produce);
       validate(cl.run.view, cl.run.produce.kafka);
+      break;
+    case command::simulate:
+      validate(cl.simulate);
       break;
     case command::broker:
     case command::bench:
