@@ -140,6 +140,17 @@ window(window_actor::stateful_pointer<window_state> self,
       if (cfg.window.expire_ns > 0)
         st.rates.forget_before(wall - cfg.window.expire_ns);
     }
+    // Every sample taken since the last picture is in this one.
+    for (auto ts : st.unshown)
+      st.to_screen.record(wall - ts);
+    st.unshown.clear();
+    if (st.to_screen.count() > 0) {
+      st.status.screen_p50_ms
+        = static_cast<double>(st.to_screen.percentile(0.5)) / 1e6;
+      st.status.screen_p99_ms
+        = static_cast<double>(st.to_screen.percentile(0.99)) / 1e6;
+      st.status.screen_max_ms = static_cast<double>(st.to_screen.max()) / 1e6;
+    }
     if (status_sink)
       self->send(status_sink, st.status);
     if (!st.renderer)
@@ -269,8 +280,10 @@ window(window_actor::stateful_pointer<window_state> self,
     if (!added)
       return;
     ++st.revision;
-    if (x.ts_ns > 0)
+    if (x.ts_ns > 0) {
       st.latencies.push_back(static_cast<double>(now - x.ts_ns) / 1e6);
+      st.unshown.push_back(x.ts_ns);
+    }
   };
   self->delayed_send(self, frame, tick_atom_v);
   return {

@@ -17,6 +17,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/logic/fleet_grid.hpp"
+#include "actors/logic/latency_histogram.hpp"
 #include "actors/logic/panel_values.hpp"
 #include "actors/logic/series_window.hpp"
 #include "messages/interfaces.hpp"
@@ -95,6 +96,10 @@ struct window_state {
   viewer_status status;
   /// Latencies (ms) of the samples taken since the last snapshot.
   std::vector<double> latencies;
+  /// Timestamps of the samples drawn since the last snapshot, and sample to
+  /// snapshot over the run.
+  std::vector<int64_t> unshown;
+  latency_histogram to_screen;
   /// Samples counted for the rate since rate_since.
   uint64_t rate_count = 0;
   caf::actor_clock::time_point rate_since;

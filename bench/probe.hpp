@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bench/latency_histogram.hpp"
+#include "actors/logic/latency_histogram.hpp"
 #include "messages/sample.hpp"
 
 namespace kscope::bench {

@@ -156,6 +156,12 @@ struct viewer_status {
   /// median and maximum over the last second; negative when unknown.
   double latency_ms = -1;
   double latency_max_ms = -1;
+  /// Sample timestamp to the snapshot that first holds it (the picture the
+  /// renderer draws next), over the whole run: p50, p99 and maximum in
+  /// milliseconds; negative until a sample was drawn.
+  double screen_p50_ms = -1;
+  double screen_p99_ms = -1;
+  double screen_max_ms = -1;
   broker_state state = broker_state::connecting;
   /// Whole seconds `state` has held.
   uint64_t state_age_s = 0;
@@ -172,7 +178,10 @@ struct viewer_status {
            && filtered == y.filtered
            && malformed == y.malformed && skipped == y.skipped
            && latency_ms == y.latency_ms
-           && latency_max_ms == y.latency_max_ms && state == y.state
+           && latency_max_ms == y.latency_max_ms
+           && screen_p50_ms == y.screen_p50_ms
+           && screen_p99_ms == y.screen_p99_ms
+           && screen_max_ms == y.screen_max_ms && state == y.state
            && state_age_s == y.state_age_s
            && last_error == y.last_error && paused == y.paused
            && notice == y.notice;
@@ -194,9 +203,9 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
   return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
            x.refused, x.skewed, x.hosts_over_budget, x.filtered, x.malformed,
-           x.skipped, x.latency_ms,
-           x.latency_max_ms, x.state, x.state_age_s, x.last_error, x.paused,
-           x.notice);
+           x.skipped, x.latency_ms, x.latency_max_ms, x.screen_p50_ms,
+           x.screen_p99_ms, x.screen_max_ms, x.state, x.state_age_s,
+           x.last_error, x.paused, x.notice);
 }
 
 /// An immutable picture of the window at one moment: all the renderer

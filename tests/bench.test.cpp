@@ -10,7 +10,7 @@
 #include <simdjson.h>
 
 #include "bench/harness.hpp"
-#include "bench/latency_histogram.hpp"
+#include "actors/logic/latency_histogram.hpp"
 #include "tests/support/process.hpp"
 
 using namespace kscope;
@@ -68,7 +68,7 @@ TEST_CASE("bench runs both pipelines on the embedded broker and every "
 }
 
 TEST_CASE("latency histogram percentiles are within 1 % of the exact ones") {
-  bench::latency_histogram h;
+  latency_histogram h;
   // 1 us .. 100 ms in even steps: the q-quantile is q * 100 ms.
   const int64_t n = 100000;
   for (int64_t i = 1; i <= n; ++i)
@@ -80,7 +80,7 @@ TEST_CASE("latency histogram percentiles are within 1 % of the exact ones") {
     CHECK(std::abs(static_cast<double>(h.percentile(q)) - exact)
           <= exact * 0.01);
   }
-  bench::latency_histogram empty;
+  latency_histogram empty;
   CHECK(empty.percentile(0.5) == -1);
 }
 

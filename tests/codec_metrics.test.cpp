@@ -389,7 +389,7 @@ TEST_CASE("json carries every kind and round-trips exactly") {
   CHECK(y == x);
 }
 
-TEST_CASE("json without cpu is read by kind; a viewer that knows only cpu "
+TEST_CASE("json without cpu is read by kind: a viewer that knows only cpu "
           "still reads kscope's messages that carry it") {
   sample y;
   REQUIRE(decode(R"({"host":"m","load":{"load1":1.5}})", y)

@@ -232,7 +232,7 @@ TEST_CASE("the terminal shows the five panels too, each with the host's "
 }
 
 TEST_CASE("a producer node and a broker map no SFML, OpenGL or X11 library, "
-          "even with a display; a viewer's window loads them") {
+          "even with a display: a viewer's window loads them") {
   auto dir = temp_dir();
   auto kscope = test::kscope_binary();
   // Counts the display libraries in a process's memory map.

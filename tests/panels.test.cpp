@@ -82,7 +82,7 @@ TEST_CASE("a counter that goes backwards gives a gap, never a negative or "
   CHECK_FALSE(net_of(net_sample(3 * second, {nic("wlan0", 10, 10)}), rates));
 }
 
-TEST_CASE("an interface that appears costs one gap; one that vanishes and "
+TEST_CASE("an interface that appears costs one gap: one that vanishes and "
           "comes back is measured from where it was") {
   counter_rates rates;
   net_of(net_sample(0, {nic("eth0", 0, 0), nic("docker0", 100, 100)}),

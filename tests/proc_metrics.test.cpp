@@ -155,7 +155,7 @@ TEST_CASE("loadavg: three averages, refused when missing or negative") {
   CHECK_FALSE(parse_loadavg(""));
 }
 
-TEST_CASE("whole disks are charted by default; partitions and virtual "
+TEST_CASE("whole disks are charted by default: partitions and virtual "
           "devices are not") {
   for (auto name : {"sda", "sdb", "vda", "xvda", "hdc", "nvme0n1", "mmcblk0",
                     "nbd0", "sdaa"})

@@ -21,10 +21,18 @@ struct window_fixture : test::actor_fixture {
   caf::actor win;
 
   /// `series`: how many series the point budget fits.
-  explicit window_fixture(size_t series = 64) {
+  explicit window_fixture(size_t series = 64)
+    : window_fixture(budget_for(series)) {
+  }
+
+  static window_actor_config budget_for(size_t series) {
     window_actor_config cfg;
     cfg.fps = 10;
     cfg.window.max_points = series * cfg.window.capacity;
+    return cfg;
+  }
+
+  explicit window_fixture(window_actor_config cfg) {
     auto sink = collector(statuses);
     auto draw = collector(pictures);
     win = caf::actor_cast<caf::actor>(
@@ -98,7 +106,7 @@ TEST_CASE("samples of series beyond the point budget are refused and "
 
 TEST_CASE_FIXTURE(window_fixture,
                   "a producer of CPU only and one of every kind share the "
-                  "CPU panel; the other panels hold the second alone, in "
+                  "CPU panel: the other panels hold the second alone, in "
                   "one colour") {
   auto now = wall_clock_ns();
   send("old", now); // CPU only, as the original sends
@@ -194,4 +202,44 @@ TEST_CASE_FIXTURE(window_fixture,
   REQUIRE(s.points.size() == 1);
   CHECK(s.points[0].value == 1500);
   CHECK(s.detail == "rx 1.5 kB/s tx 0 B/s");
+}
+
+TEST_CASE("past --fleet-at series a panel is sent as the fleet view, f "
+          "switches it to lines and back, o changes the sort, and --hosts "
+          "keeps only the hosts it matches") {
+  auto cfg = window_fixture::budget_for(64);
+  cfg.fleet_at = 2;
+  cfg.hosts = std::make_shared<const std::regex>("^web-");
+  window_fixture fx{cfg};
+  auto now = wall_clock_ns();
+  for (auto host : {"web-1", "web-2", "web-3", "db-1"})
+    fx.send(host, now);
+  auto [status, picture] = fx.after_a_second();
+  CHECK(status.received == 4);
+  CHECK(status.filtered == 1);
+  CHECK(status_text(status).find("filtered 1 (--hosts)") != std::string::npos);
+  // Three series are past --fleet-at 2: the fleet view, which never holds
+  // the hosts' points, only the percentiles and the heatmap.
+  REQUIRE(picture.panels.size() == 1);
+  CHECK(picture.series.empty());
+  auto& fleet = picture.panels[0].fleet;
+  CHECK(fleet.hosts == 3);
+  CHECK(fleet.rows == 3);
+  CHECK(fleet.sort == fleet_sort::current);
+  REQUIRE(picture.panels[0].series.size() == 3);
+  CHECK(picture.panels[0].series[0].name == "p50");
+  // f: lines, with every host's series.
+  caf::anon_send(fx.win, fleet_atom_v);
+  fx.sched.run();
+  auto lines = fx.pictures->back().get_as<snapshot>(0);
+  CHECK(lines.panels.empty());
+  CHECK(lines.series.size() == 3);
+  // f again: the fleet view; o: sorted by average.
+  caf::anon_send(fx.win, fleet_atom_v);
+  caf::anon_send(fx.win, sort_atom_v);
+  fx.sched.run();
+  auto again = fx.pictures->back().get_as<snapshot>(0);
+  REQUIRE(again.panels.size() == 1);
+  CHECK(again.panels[0].fleet.hosts == 3);
+  CHECK(again.panels[0].fleet.sort == fleet_sort::average);
 }

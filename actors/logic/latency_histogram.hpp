@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace kscope::bench {
+namespace kscope {
 
 /// Counts durations in nanoseconds in log-linear buckets: exact below 256 ns,
 /// then 128 buckets per power of two (under 0.8 % error). Fixed memory
@@ -53,4 +53,4 @@ private:
   long double sum_ = 0;
 };
 
-} // namespace kscope::bench
+} // namespace kscope

@@ -1,9 +1,9 @@
-#include "bench/latency_histogram.hpp"
+#include "actors/logic/latency_histogram.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace kscope::bench {
+namespace kscope {
 
 size_t latency_histogram::index_of(int64_t ns) noexcept {
   if (ns < 2 * sub_count)
@@ -72,4 +72,4 @@ double latency_histogram::mean() const noexcept {
   return static_cast<double>(sum_ / static_cast<long double>(count_));
 }
 
-} // namespace kscope::bench
+} // namespace kscope
