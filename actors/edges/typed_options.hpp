@@ -160,12 +160,12 @@ inline std::string explain(const CLI::ParseError& e, int argc,
              + excerpt(key) + "'";
     auto section = excerpt(key.substr(0, dot));
     bool known = false;
-    for (auto name : {"produce", "view", "run", "broker", "bench"})
+    for (auto name : {"produce", "view", "run", "broker", "bench", "simulate"})
       known = known || section == name;
     if (!known || key.substr(dot + 1) == "++")
       return "unknown section [" + section
              + "] in the config file: expected [produce], [view], [run], "
-               "[broker] or [bench]";
+               "[broker], [bench] or [simulate]";
     return "unknown key '" + excerpt(key.substr(dot + 1)) + "' in section ["
            + section
            + "] of the config file: keys are that subcommand's long option "
@@ -180,9 +180,10 @@ inline std::string explain(const CLI::ParseError& e, int argc,
       }
       if (!arg.empty() && arg.front() != '-')
         return "unknown subcommand '" + excerpt(arg)
-               + "': expected produce, view, run, broker or bench";
+               + "': expected produce, view, run, broker, bench or simulate";
     }
-    return "a subcommand is required: produce, view, run, broker or bench";
+    return "a subcommand is required: produce, view, run, broker, bench or "
+           "simulate";
   }
   return excerpt(what, 200);
 }
