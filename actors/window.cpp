@@ -72,10 +72,25 @@ constexpr size_t max_host_verdicts = 100'000;
 /// grid follows the samples' spacing once two of a series have arrived.
 constexpr int64_t initial_fleet_bin_ns = 550'000'000;
 
+/// Most time bins of a fleet grid, whatever --window: a screen shows no
+/// more, and each host's row is allocated whole (4 bytes a bin).
+constexpr size_t max_fleet_cols = 600;
+
+/// Bins of the fleet grid for a window of `capacity` points, and how many
+/// sampling intervals one bin spans so the grid covers the window's time.
+size_t fleet_cols(size_t capacity) {
+  return std::min(capacity, max_fleet_cols);
+}
+
+int64_t fleet_stretch(size_t capacity) {
+  auto cols = fleet_cols(capacity);
+  return static_cast<int64_t>((capacity + cols - 1) / cols);
+}
+
 /// Gives each panel's fleet grid bins that fit the spacing of its samples
 /// (a producer at 10 s, Telegraf's default, would leave 19 of 20 bins
 /// empty in bins made for 500 ms), refilled from the panel's points.
-void rebin(window_state& st) {
+void rebin(window_state& st, size_t capacity) {
   for (size_t i = 0; i < metric_kind_count; ++i) {
     auto& grid = st.grids[i];
     auto& panel = st.panels[i];
@@ -84,7 +99,7 @@ void rebin(window_state& st) {
     auto spacing = panel->typical_spacing_ns();
     if (spacing <= 0)
       continue;
-    auto want = fleet_bin_for(spacing);
+    auto want = fleet_bin_for(spacing) * fleet_stretch(capacity);
     auto have = grid->bin_ns();
     if (std::abs(want - have) * 10 <= 3 * have)
       continue;
@@ -267,8 +282,9 @@ window(window_actor::stateful_pointer<window_state> self,
         continue;
       auto& grid = st.grids[i];
       if (!grid)
-        grid = std::make_unique<fleet_grid>(cfg.window.capacity,
-                                            initial_fleet_bin_ns);
+        grid = std::make_unique<fleet_grid>(
+          fleet_cols(cfg.window.capacity),
+          initial_fleet_bin_ns * fleet_stretch(cfg.window.capacity));
       grid->add(x.host, x.ts_ns != 0 ? x.ts_ns : now, value, now);
     }
     if (refused) {
@@ -320,7 +336,7 @@ window(window_actor::stateful_pointer<window_state> self,
         st.latencies.clear();
         if (cfg.csv)
           std::fflush(cfg.csv.get());
-        rebin(st);
+        rebin(st, cfg.window.capacity);
       }
       emit();
       self->delayed_send(self, frame, tick_atom_v);

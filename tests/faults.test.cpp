@@ -547,11 +547,14 @@ TEST_CASE_FIXTURE(broker_fixture,
     }
   }
   REQUIRE(produce_raw(broker->bootstrap(), "wide", payloads));
-  test::process view{viewer({"--count", "192", "--window", "1000000"},
+  // A budget that reserves all 64 windows: reserving is not allocating.
+  test::process view{viewer({"--count", "192", "--window", "1000000",
+                             "--budget", "64000000"},
                             "wide")};
   auto code = view.wait(60s);
   INFO(view.output());
   REQUIRE(code == 0);
+  CHECK(view.output().find("over budget") == std::string::npos);
   // Fully allocated rings would be 64 x 1,000,000 x 16 bytes: 1 GB.
   MESSAGE("viewer peak RSS with --window 1000000 and 64 hosts: "
           << view.max_rss_kib() << " KiB");
