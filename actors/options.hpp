@@ -16,6 +16,7 @@
 
 #include "actors/edges/kafka.hpp"
 #include "actors/logic/chart.hpp"
+#include "actors/logic/alert_rules.hpp"
 #include "actors/logic/fleet_grid.hpp"
 #include "messages/codec.hpp"
 
@@ -124,6 +125,15 @@ struct view_options {
   std::shared_ptr<const std::regex> hosts;
   /// `--budget`: most points held across all series and panels.
   size_t budget = 4'000'000;
+  /// `--alert` rules, `--alert-topic`, `--alert-exec` and its time limit.
+  std::vector<alert_rule> alerts;
+  std::string alert_topic;
+  std::string alert_exec;
+  millis alert_exec_timeout{10000};
+  /// `kscope alert`: the alerter runs (no-data at least), nothing is drawn.
+  bool headless = false;
+  /// `--flush-timeout` of `kscope alert`: the alert topic's wait at a stop.
+  millis flush_timeout{10000};
 };
 
 /// Compiles a --hosts pattern (ECMAScript syntax, searched anywhere in the

@@ -51,6 +51,8 @@ struct producer_plan {
 /// A viewer half with its Kafka client and files opened.
 struct viewer_plan {
   std::shared_ptr<kafka_consumer> consumer;
+  std::optional<alerter_config> alerter;
+  bool headless = false;
   window_actor_config window;
   chart_style style;
   std::string snapshot_path;
@@ -142,6 +144,56 @@ std::optional<int> prepare_producer(const produce_options& opts,
   return std::nullopt;
 }
 
+/// The alerter of a viewer with --alert rules (or of `kscope alert`):
+/// its store, the alert topic's producer, the exec hook, the thresholds
+/// drawn. Returns an exit code on failure.
+std::optional<int> prepare_alerts(const view_options& opts,
+                                  const kafka_options& kafka,
+                                  viewer_plan& plan) {
+  bool wanted = opts.headless || !opts.alerts.empty();
+  if (!wanted) {
+    if (!opts.alert_topic.empty() || !opts.alert_exec.empty()) {
+      error_line(std::string{opts.alert_topic.empty() ? "--alert-exec"
+                                                      : "--alert-topic"}
+                 + " needs at least one --alert rule");
+      return exit_usage;
+    }
+    return std::nullopt;
+  }
+  alerter_config cfg;
+  auto expire_ns = static_cast<int64_t>(opts.expire.count()) * 1'000'000;
+  cfg.store = std::make_shared<alert_store>(opts.alerts, expire_ns);
+  cfg.flush_timeout = opts.flush_timeout;
+  if (!opts.alert_topic.empty()) {
+    producer_settings settings;
+    if (!kafka.brokers.empty())
+      settings.brokers = kafka.brokers;
+    settings.topic = opts.alert_topic;
+    settings.properties = kafka.properties;
+    std::string err;
+    cfg.producer = kafka_producer::make(settings, err);
+    if (!cfg.producer) {
+      error_line(err);
+      return exit_usage;
+    }
+  }
+  if (!opts.alert_exec.empty())
+    cfg.exec = std::make_shared<alert_exec>(opts.alert_exec,
+                                            opts.alert_exec_timeout, nullptr);
+  for (auto& rule : opts.alerts)
+    if (auto panel = panel_of(rule.metric)) {
+      char value[32];
+      std::snprintf(value, sizeof(value), "%g", rule.threshold);
+      plan.window.thresholds.push_back(
+        threshold_line{*panel, rule.threshold,
+                       rule.name + " " + to_string(rule.op) + " " + value,
+                       rule.severity});
+    }
+  plan.window.alerting = true;
+  plan.alerter = std::move(cfg);
+  return std::nullopt;
+}
+
 /// Fills `plan` from the view options; returns an exit code on failure.
 std::optional<int> prepare_viewer(const view_options& opts,
                                   const kafka_options& kafka,
@@ -215,6 +267,9 @@ std::optional<int> prepare_viewer(const view_options& opts,
     error_line(err);
     return exit_usage;
   }
+  plan.headless = opts.headless;
+  if (auto code = prepare_alerts(opts, kafka, plan))
+    return *code;
   return std::nullopt;
 }
 
@@ -244,6 +299,9 @@ prepared_role assemble(std::optional<producer_plan> prod,
     viewer_half half;
     half.consumer = view->consumer;
     half.window = view->window;
+    half.alerter = view->alerter;
+    if (view->headless && !prod)
+      report.label = "kscope alert";
     renderer_config draw;
     draw.style = view->style;
     draw.fps = view->window.fps;
@@ -251,7 +309,9 @@ prepared_role assemble(std::optional<producer_plan> prod,
     auto sfml = view->sfml;
     // An offscreen texture for --snapshot, a window when there is a
     // display, else the terminal, else nothing (status lines).
-    if (!view->snapshot_path.empty()) {
+    if (view->headless) {
+      // `kscope alert`: nothing drawn; the status is logged.
+    } else if (!view->snapshot_path.empty()) {
       draw.open = [sfml](std::string& err) {
         return make_offscreen_surface(sfml, err);
       };

@@ -84,8 +84,20 @@ std::vector<child_spec> role_children(const role_plan& plan,
                caf::actor_cast<window_actor>(up.back()));
            }),
       restart_policy::permanent, false});
+    auto window_index = children.size() - 2;
+    if (half.alerter) {
+      children.push_back(child_spec{
+        "alerter",
+        told("alerter",
+             [half, sink, window_index](caf::actor_system& home,
+                                        const std::vector<caf::actor>& up) {
+               return home.spawn<caf::detached>(
+                 alerter, *half.alerter,
+                 caf::actor_cast<window_actor>(up[window_index]), sink);
+             }),
+        restart_policy::permanent, false});
+    }
     if (half.renderer) {
-      auto window_index = children.size() - 2;
       children.push_back(child_spec{
         "renderer",
         told("renderer",

@@ -26,6 +26,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/alerter.hpp"
 #include "actors/consumer.hpp"
 #include "actors/edges/kafka.hpp"
 #include "actors/edges/sample_outbox.hpp"
@@ -66,6 +67,8 @@ struct viewer_half {
   window_actor_config window;
   /// No renderer when unset (no display, no terminal: status lines only).
   std::optional<renderer_config> renderer;
+  /// With --alert rules: the alerter, fed by the window.
+  std::optional<alerter_config> alerter;
 };
 
 /// Everything one process runs.

@@ -112,6 +112,38 @@ void rebin(window_state& st, size_t capacity) {
   }
 }
 
+/// Puts what the panel `kind` draws for a sample (and its parts) into the
+/// alerter's reading.
+void fill_reading(metric_reading& r, metric_kind kind, const panel_value& v,
+                  const sample& x) {
+  auto set = [&r](alert_metric m, double value) {
+    r.values[static_cast<size_t>(m)] = value;
+  };
+  switch (kind) {
+    case metric_kind::cpu:
+      set(alert_metric::cpu, x.cpu);
+      break;
+    case metric_kind::mem:
+      set(alert_metric::mem, v.value);
+      break;
+    case metric_kind::net:
+      set(alert_metric::net, v.value);
+      set(alert_metric::net_recv, v.a);
+      set(alert_metric::net_sent, v.b);
+      break;
+    case metric_kind::disk:
+      set(alert_metric::disk, v.value);
+      set(alert_metric::disk_read, v.a);
+      set(alert_metric::disk_write, v.b);
+      break;
+    case metric_kind::load:
+      break;
+    case metric_kind::gpu:
+      set(alert_metric::gpu, v.value);
+      break;
+  }
+}
+
 } // namespace
 
 window_actor::behavior_type
@@ -124,6 +156,7 @@ window(window_actor::stateful_pointer<window_state> self,
   self->state.order = cfg.panels;
   self->state.view = cfg.view;
   self->state.sort = cfg.sort;
+  self->state.status.alerting = cfg.alerting;
   self->state.renderer = std::move(renderer);
   if (cfg.csv)
     std::fprintf(cfg.csv.get(), "host,seq,ts_ns,metric,value\n");
@@ -203,6 +236,8 @@ window(window_actor::stateful_pointer<window_state> self,
     }
     snap.status = st.status;
     snap.revision = st.revision;
+    snap.thresholds = cfg.thresholds;
+    snap.firing = st.alerts.firing;
     self->send(st.renderer, std::move(snap));
   };
   // Takes one valid sample: counted and recorded whatever happens next,
@@ -245,13 +280,27 @@ window(window_actor::stateful_pointer<window_state> self,
     }
     bool refused = false;
     bool added = false;
+    metric_reading* reading = nullptr;
+    if (st.alerter) {
+      reading = &st.readings.emplace_back();
+      reading->host = x.host;
+      reading->ts_ns = x.ts_ns != 0 ? x.ts_ns : now;
+      if (x.metrics.has(metric_kind::load)) {
+        reading->values[static_cast<size_t>(alert_metric::load1)]
+          = x.load.load1;
+        reading->values[static_cast<size_t>(alert_metric::load5)]
+          = x.load.load5;
+        reading->values[static_cast<size_t>(alert_metric::load15)]
+          = x.load.load15;
+      }
+    }
     for (size_t i = 0; i < metric_kind_count; ++i) {
       if (!vals[i])
         continue;
       auto kind = static_cast<metric_kind>(i);
       bool shown = std::find(st.order.begin(), st.order.end(), kind)
                    != st.order.end();
-      if (!shown && !cfg.panels.empty())
+      if (!shown && !cfg.panels.empty() && !reading)
         continue;
       if (kind == metric_kind::net || kind == metric_kind::disk
           || kind == metric_kind::gpu) {
@@ -266,6 +315,10 @@ window(window_actor::stateful_pointer<window_state> self,
         }
         vals[i] = combine(kind, m.a, m.b, *vals[i]);
       }
+      if (reading)
+        fill_reading(*reading, kind, *vals[i], x);
+      if (!shown && !cfg.panels.empty())
+        continue;
       auto& panel = st.panels[i];
       if (!panel)
         panel = std::make_unique<series_window>(cfg.window, st.budget,
@@ -301,13 +354,37 @@ window(window_actor::stateful_pointer<window_state> self,
       st.unshown.push_back(x.ts_ns);
     }
   };
+  auto hand_readings = [=] {
+    auto& st = self->state;
+    if (st.readings.empty())
+      return;
+    if (st.alerter)
+      self->send(st.alerter, std::move(st.readings));
+    st.readings = {};
+  };
   self->delayed_send(self, frame, tick_atom_v);
   return {
-    [=](const sample& x) { take(x, wall_clock_ns()); },
+    [=](const sample& x) {
+      take(x, wall_clock_ns());
+      hand_readings();
+    },
     [=](const std::vector<sample>& xs) {
       auto now = wall_clock_ns();
       for (const auto& x : xs)
         take(x, now);
+      hand_readings();
+    },
+    [=](alerts_atom) {
+      // An alerter (a new one after a restart) wants the readings.
+      self->state.alerter
+        = caf::actor_cast<alerter_actor>(self->current_sender());
+    },
+    [=](alert_summary& x) {
+      auto& st = self->state;
+      st.status.alerts_firing = x.firing_total;
+      st.status.alert_events = x.events;
+      st.alerts = std::move(x);
+      ++st.revision;
     },
     [=](const consumer_status& x) {
       auto& st = self->state;

@@ -61,6 +61,10 @@ struct window_actor_config {
   /// --hosts: only hosts this matches (anywhere in the name) are kept;
   /// null keeps every host.
   std::shared_ptr<const std::regex> hosts;
+  /// With --alert rules: their thresholds (drawn on their panels), and
+  /// whether the status line speaks of alerts.
+  std::vector<threshold_line> thresholds;
+  bool alerting = false;
 };
 
 struct window_state {
@@ -107,6 +111,11 @@ struct window_state {
   uint64_t revision = 0;
   /// Where snapshots go: the spawn argument, then whoever subscribed last.
   snapshot_sink renderer;
+  /// Where readings go (the alerter that asked last), what waits to go
+  /// there, and the alerter's latest word.
+  alerter_actor alerter;
+  std::vector<metric_reading> readings;
+  alert_summary alerts;
 };
 
 /// Keeps the latest points per series of every panel and, every 1/fps

@@ -77,6 +77,7 @@ std::variant<command_line, int> parse_command_line(int argc,
                             "last N of each partition)");
   view_offset->default_str("end");
   add_display_options(*view_cmd, cl.view, true);
+  add_alert_options(*view_cmd, cl.view);
 
   auto* run_cmd = app.add_subcommand(
     "run", "Producer and viewer in one process, on the embedded broker "
@@ -88,6 +89,7 @@ std::variant<command_line, int> parse_command_line(int argc,
         "the beginning)")
     ->default_str("end");
   add_display_options(*run_cmd, cl.run.view, false);
+  add_alert_options(*run_cmd, cl.run.view);
   run_cmd->add_option("--partitions", cl.run.partitions,
                       "Partitions of the embedded broker's topic")
     ->capture_default_str()
@@ -98,6 +100,26 @@ std::variant<command_line, int> parse_command_line(int argc,
                 "curve, through the real publisher (try a viewer on 10,000 "
                 "hosts)");
   add_simulate_options(*simulate_cmd, cl.simulate);
+
+  auto* alert_cmd = app.add_subcommand(
+    "alert", "Evaluate --alert rules (and no-data) on a topic without "
+             "drawing: a service beside the cluster, publishing to "
+             "--alert-topic and running --alert-exec");
+  cl.alert.headless = true;
+  add_kafka_options(*alert_cmd, cl.alert_kafka, "localhost:9092", false);
+  typed_list(*alert_cmd, "-t,--topic", cl.alert.topics, topic_name, "",
+             "Topic(s) (repeatable; a topic named twice is read once)")
+    ->default_str("test-topic");
+  alert_cmd->add_option("-G,--group", cl.alert.group,
+                        "Join this consumer group (default: no group, every "
+                        "partition read directly)");
+  typed(*alert_cmd, "-o,--offset", cl.alert.offset, parse_start_offset,
+        "beginning, end, an offset or -N",
+        "Start at beginning, end, an offset, or -N (the last N of each "
+        "partition)")
+    ->default_str("end");
+  add_alert_options(*alert_cmd, cl.alert);
+  add_headless_options(*alert_cmd, cl.alert);
 
   auto* bench_cmd = app.add_subcommand(
     "bench", "Measure the actor pipeline next to a raw librdkafka producer "
@@ -134,6 +156,8 @@ std::variant<command_line, int> parse_command_line(int argc,
     cl.which = command::bench;
   else if (*simulate_cmd)
     cl.which = command::simulate;
+  else if (*alert_cmd)
+    cl.which = command::alert;
   return cl;
 }
 

@@ -19,6 +19,7 @@ enum class command {
   run,
   bench,
   simulate,
+  alert,
 };
 
 /// A parsed command line: the subcommand and the options bound to it. Only
@@ -34,6 +35,9 @@ struct command_line {
   run_options run;
   bench_options bench;
   simulate_options simulate;
+  /// `kscope alert`: a viewer without a display, and its -b and -X.
+  view_options alert;
+  kafka_options alert_kafka;
 };
 
 /// Parses `argv`, reading `--config FILE` when given; flags on the command

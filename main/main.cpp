@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
       return run_bench(cl.bench, [] { return signal_count > 0; });
     case command::simulate:
       return run(prepare_simulate(cl.simulate));
+    case command::alert:
+      return run(prepare_view(cl.alert, cl.alert_kafka));
   }
   return exit_failure;
 }

@@ -63,10 +63,17 @@ using window_actor
   = caf::typed_actor<caf::reacts_to<sample>,
                      caf::reacts_to<std::vector<sample>>,
                      caf::reacts_to<consumer_status>,
+                     caf::reacts_to<alert_summary>,
+                     caf::reacts_to<alerts_atom>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<subscribe_atom>,
                      caf::reacts_to<fleet_atom>, caf::reacts_to<sort_atom>,
                      caf::reacts_to<stop_atom>>;
 
+/// The alerter: the window's readings, its timer, an orderly stop (which
+/// flushes the alert topic).
+using alerter_actor
+  = caf::typed_actor<caf::reacts_to<std::vector<metric_reading>>,
+                     caf::reacts_to<tick_atom>, caf::reacts_to<stop_atom>>;
 /// The renderer: snapshots, its frame timer, an orderly stop (which writes
 /// --snapshot's PNG).
 using renderer_actor

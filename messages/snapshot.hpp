@@ -7,6 +7,7 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/alerts.hpp"
 #include "messages/codec.hpp"
 #include "messages/status.hpp"
 
@@ -148,6 +149,10 @@ struct viewer_status {
   uint64_t hosts_over_budget = 0;
   /// Samples of hosts that --hosts does not match, left out.
   uint64_t filtered = 0;
+  /// With --alert rules: alerts firing now and transitions so far.
+  bool alerting = false;
+  uint64_t alerts_firing = 0;
+  uint64_t alert_events = 0;
   /// Payloads that did not decode, by decode_error (index 0 unused).
   std::array<uint64_t, decode_error_count> malformed{};
   /// Lines of measurements kscope does not draw, skipped.
@@ -175,7 +180,9 @@ struct viewer_status {
   bool operator==(const viewer_status& y) const {
     return received == y.received && rate == y.rate && refused == y.refused
            && skewed == y.skewed && hosts_over_budget == y.hosts_over_budget
-           && filtered == y.filtered
+           && filtered == y.filtered && alerting == y.alerting
+           && alerts_firing == y.alerts_firing
+           && alert_events == y.alert_events
            && malformed == y.malformed && skipped == y.skipped
            && latency_ms == y.latency_ms
            && latency_max_ms == y.latency_max_ms
@@ -202,7 +209,8 @@ struct viewer_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, viewer_status& x) {
   return f(caf::meta::type_name("viewer_status"), x.received, x.rate,
-           x.refused, x.skewed, x.hosts_over_budget, x.filtered, x.malformed,
+           x.refused, x.skewed, x.hosts_over_budget, x.filtered, x.alerting,
+           x.alerts_firing, x.alert_events, x.malformed,
            x.skipped, x.latency_ms, x.latency_max_ms, x.screen_p50_ms,
            x.screen_p99_ms, x.screen_max_ms, x.state, x.state_age_s,
            x.last_error, x.paused, x.notice);
@@ -224,12 +232,16 @@ struct snapshot {
   /// series expired): equal revisions hold equal series, so a renderer can
   /// skip a frame in which nothing but the clock moved.
   uint64_t revision = 0;
+  /// With --alert rules: their thresholds, drawn on their panels, and the
+  /// firing alerts (at most 50, most severe and oldest first).
+  std::vector<threshold_line> thresholds;
+  std::vector<firing_alert> firing;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, snapshot& x) {
   return f(caf::meta::type_name("snapshot"), x.now_ns, x.series, x.panels,
-           x.status, x.revision);
+           x.status, x.revision, x.thresholds, x.firing);
 }
 
 } // namespace kscope

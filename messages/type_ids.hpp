@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "messages/alerts.hpp"
 #include "messages/errors.hpp"
 #include "messages/sample.hpp"
 #include "messages/snapshot.hpp"
@@ -23,6 +24,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(kscope, (kscope::snapshot))
   CAF_ADD_TYPE_ID(kscope, (kscope::viewer_status))
   CAF_ADD_TYPE_ID(kscope, (kscope::render_event))
+  CAF_ADD_TYPE_ID(kscope, (std::vector<kscope::metric_reading>))
+  CAF_ADD_TYPE_ID(kscope, (kscope::alert_summary))
 
   /// Timer tick of an actor to itself.
   CAF_ADD_ATOM(kscope, kscope, tick_atom, "tick")
@@ -45,6 +48,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(kscope, caf::first_custom_type_id)
   /// A renderer asking the window for the fleet view's next sort order
   /// (key o).
   CAF_ADD_ATOM(kscope, kscope, sort_atom, "sort")
+  /// An alerter asking the window for its readings.
+  CAF_ADD_ATOM(kscope, kscope, alerts_atom, "alerts")
   /// Tells a waiting actor to begin (kscope bench's source after warm-up).
   CAF_ADD_ATOM(kscope, kscope, start_atom, "start")
   /// A second signal: give up at once, saying what is lost.

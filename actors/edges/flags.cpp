@@ -151,6 +151,78 @@ void add_simulate_options(CLI::App& cmd, simulate_options& opts) {
     ->default_str("10s");
 }
 
+void add_alert_options(CLI::App& cmd, view_options& opts) {
+  cmd
+    .add_option_function<std::vector<std::string>>(
+      "--alert",
+      [&opts](const std::vector<std::string>& texts) {
+        opts.alerts.clear();
+        for (auto& text : texts) {
+          std::string why;
+          auto rule = parse_alert_rule(text, why);
+          if (!rule)
+            refuse("invalid --alert '" + excerpt(text, 80) + "': expected "
+                   + why);
+          for (auto& other : opts.alerts)
+            if (other.name == rule->name)
+              refuse("invalid --alert '" + excerpt(text, 80)
+                     + "': expected a name no other rule has ('"
+                     + rule->name + "' is taken)");
+          opts.alerts.push_back(std::move(*rule));
+        }
+      },
+      "Alert rule 'NAME: METRIC OP VALUE [for D] [clear D] [hosts=REGEX] "
+      "[warning|critical]', e.g. 'hot: cpu > 90 for 30s' (repeatable)")
+    ->type_name("RULE");
+  typed(cmd, "--alert-topic", opts.alert_topic,
+        [](const std::string& text) -> std::optional<std::string> {
+          if (auto why = check_topic(text))
+            refuse("invalid --alert-topic '" + excerpt(text) + "': " + *why);
+          return text;
+        },
+        "a topic name",
+        "Publish every alert transition to this topic, as JSON keyed by "
+        "host");
+  cmd.add_option("--alert-exec", opts.alert_exec,
+                 "Run this shell command once per alert transition, the "
+                 "event as JSON on its stdin and in KSCOPE_ALERT_* "
+                 "variables");
+  typed(cmd, "--alert-exec-timeout", opts.alert_exec_timeout, parse_duration,
+        duration_hint, "Time limit of one --alert-exec run")
+    ->default_str("10s");
+}
+
+void add_headless_options(CLI::App& cmd, view_options& opts) {
+  typed(cmd, "--expire", opts.expire, parse_duration, duration_hint,
+        "A host silent for this long raises no-data")
+    ->default_str("60s");
+  typed(cmd, "--max-skew", opts.max_skew, parse_duration, duration_hint,
+        "Leave out (and count) samples stamped further than this from "
+        "this machine's clock")
+    ->default_str("5m");
+  cmd.add_option_function<std::string>(
+    "--hosts",
+    [&opts](const std::string& text) {
+      std::string why;
+      opts.hosts = parse_host_pattern(text, why);
+      if (!opts.hosts)
+        refuse("invalid --hosts '" + excerpt(text) + "': expected " + why);
+    },
+    "Watch only hosts this regular expression matches (anywhere in the "
+    "name)");
+  typed(cmd, "--duration", opts.duration,
+        [](const std::string& text) -> std::optional<std::optional<millis>> {
+          if (auto x = parse_duration(text))
+            return std::optional<millis>{*x};
+          return std::nullopt;
+        },
+        duration_hint, "Stop after this long");
+  typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
+        duration_hint, "Longest wait for the alert topic's messages on "
+        "shutdown")
+    ->default_str("10s");
+}
+
 void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
   auto& style = opts.style;
   typed(cmd, "-w,--window", opts.window, number_in<size_t>(1, 1000000),

@@ -23,6 +23,13 @@ void add_produce_options(CLI::App& cmd, produce_options& opts,
 /// Options of the chart and the window, shared by `view` and `run`.
 void add_simulate_options(CLI::App& cmd, simulate_options& opts);
 
+/// --alert, --alert-topic, --alert-exec, --alert-exec-timeout.
+void add_alert_options(CLI::App& cmd, view_options& opts);
+
+/// What `kscope alert` shares with view beyond the alert options: --expire,
+/// --max-skew, --hosts, --duration, --flush-timeout.
+void add_headless_options(CLI::App& cmd, view_options& opts);
+
 void add_display_options(CLI::App& cmd, view_options& opts, bool with_count);
 
 } // namespace kscope::cli

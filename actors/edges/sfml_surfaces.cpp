@@ -107,6 +107,9 @@ public:
       paint_panel(target, panel);
     text(target, status_text(snap.status), style.foreground, frame.status.x,
          frame.status.y);
+    if (!frame.alerts_text.empty())
+      text(target, frame.alerts_text, frame.alerts_color, frame.alerts.x,
+           frame.alerts.y, !snap.firing.empty());
     target.draw(fills_);
     target.draw(lines_);
     for (size_t i = 0; i < next_text_; ++i)
@@ -151,15 +154,27 @@ private:
           for (size_t i = 1; i < seg.size(); ++i)
             quad_at(fills_, seg[i - 1], seg[i], {seg[i].x, geo.baseline_y},
                     {seg[i - 1].x, geo.baseline_y}, to_sf(color, 90));
+      // A host with a firing alert on this metric: a thicker line.
+      auto width = s.alerting ? 4.0f : 2.0f;
       for (auto& seg : s.segments) {
         if (seg.size() == 1)
-          quad_at(lines_, {seg[0].x - 1.5f, seg[0].y - 1.5f},
-                  {seg[0].x + 1.5f, seg[0].y - 1.5f},
-                  {seg[0].x + 1.5f, seg[0].y + 1.5f},
-                  {seg[0].x - 1.5f, seg[0].y + 1.5f}, to_sf(color));
+          quad_at(lines_, {seg[0].x - width, seg[0].y - width},
+                  {seg[0].x + width, seg[0].y - width},
+                  {seg[0].x + width, seg[0].y + width},
+                  {seg[0].x - width, seg[0].y + width}, to_sf(color));
         for (size_t i = 1; i < seg.size(); ++i)
-          thick_line(lines_, seg[i - 1], seg[i], 2.0f, to_sf(color));
+          thick_line(lines_, seg[i - 1], seg[i], width, to_sf(color));
       }
+    }
+    // Thresholds: dashed lines across the plot, the rule at the right.
+    for (auto& t : panel.thresholds) {
+      constexpr float dash = 8;
+      for (auto x = t.x0; x < t.x1; x += 2 * dash)
+        thick_line(lines_, {x, t.y}, {std::min(x + dash, t.x1), t.y}, 2.0f,
+                   to_sf(t.color));
+      auto tw = metrics_.char_width * static_cast<float>(t.label.size());
+      text(target, t.label, t.color, std::max(t.x0, t.x1 - tw - 4),
+           t.y - metrics_.line_height - 1);
     }
     // Text: title, labels, legend, readout.
     auto title_w = metrics_.char_width * static_cast<float>(style.title.size());
@@ -196,8 +211,13 @@ private:
       std::max(0.0f, lay.readout.w / metrics_.char_width - 1));
     for (size_t i = 0; i < series.size() && i < lines; ++i) {
       auto& s = series[i];
-      text(target, fit_readout(s, style.unit, room),
-           series_color(s.color_index, style.palette), lay.readout.x, y);
+      bool alerting = i < geo.series.size() && geo.series[i].alerting;
+      text(target,
+           (alerting ? "! " : "")
+             + fit_readout(s, style.unit,
+                           alerting && room > 2 ? room - 2 : room),
+           series_color(s.color_index, style.palette), lay.readout.x, y,
+           alerting);
       y += metrics_.line_height;
     }
   }

@@ -160,12 +160,13 @@ inline std::string explain(const CLI::ParseError& e, int argc,
              + excerpt(key) + "'";
     auto section = excerpt(key.substr(0, dot));
     bool known = false;
-    for (auto name : {"produce", "view", "run", "broker", "bench", "simulate"})
+    for (auto name :
+         {"produce", "view", "run", "broker", "bench", "simulate", "alert"})
       known = known || section == name;
     if (!known || key.substr(dot + 1) == "++")
       return "unknown section [" + section
              + "] in the config file: expected [produce], [view], [run], "
-               "[broker], [bench] or [simulate]";
+               "[broker], [bench], [simulate] or [alert]";
     return "unknown key '" + excerpt(key.substr(dot + 1)) + "' in section ["
            + section
            + "] of the config file: keys are that subcommand's long option "
@@ -180,10 +181,11 @@ inline std::string explain(const CLI::ParseError& e, int argc,
       }
       if (!arg.empty() && arg.front() != '-')
         return "unknown subcommand '" + excerpt(arg)
-               + "': expected produce, view, run, broker, bench or simulate";
+               + "': expected produce, view, run, broker, bench, simulate "
+                 "or alert";
     }
-    return "a subcommand is required: produce, view, run, broker, bench or "
-           "simulate";
+    return "a subcommand is required: produce, view, run, broker, bench, "
+           "simulate or alert";
   }
   return excerpt(what, 200);
 }

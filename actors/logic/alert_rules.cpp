@@ -12,8 +12,6 @@ namespace kscope {
 
 namespace {
 
-constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
-
 constexpr std::array<const char*, alert_metric_count> metric_names{{
   "cpu", "mem", "net", "net.recv", "net.sent", "disk", "disk.read",
   "disk.write", "load1", "load5", "load15", "gpu",
@@ -132,10 +130,6 @@ bool older_than(int64_t then, int64_t now, int64_t limit) noexcept {
 }
 
 } // namespace
-
-metric_reading::metric_reading() {
-  values.fill(nan_value);
-}
 
 const char* to_string(alert_metric x) {
   return metric_names[static_cast<size_t>(x)];

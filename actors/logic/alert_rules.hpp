@@ -18,27 +18,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "messages/alerts.hpp"
 #include "messages/metrics.hpp"
 
 namespace kscope {
-
-/// What a rule can watch: every value a panel draws and its parts.
-enum class alert_metric : uint8_t {
-  cpu,
-  mem,
-  net,
-  net_recv,
-  net_sent,
-  disk,
-  disk_read,
-  disk_write,
-  load1,
-  load5,
-  load15,
-  gpu,
-};
-
-constexpr size_t alert_metric_count = 12;
 
 /// "cpu", "mem", "net", "net.recv", "net.sent", "disk", "disk.read",
 /// "disk.write", "load1", "load5", "load15", "gpu".
@@ -51,21 +34,9 @@ std::optional<alert_metric> parse_alert_metric(std::string_view x);
 /// none for a part (net.recv) or load5/load15.
 std::optional<metric_kind> panel_of(alert_metric x);
 
-/// The values of one host at one instant, by alert_metric; NaN where the
-/// sample held nothing (or no rate yet).
-struct metric_reading {
-  std::string host;
-  int64_t ts_ns = 0;
-  std::array<double, alert_metric_count> values;
-
-  metric_reading();
-};
-
 enum class alert_op : uint8_t { gt, ge, lt, le };
 
 const char* to_string(alert_op x);
-
-enum class alert_severity : uint8_t { warning, critical };
 
 const char* to_string(alert_severity x);
 
@@ -120,16 +91,6 @@ struct alert_event {
 /// The event as one JSON object: rule, host, state, value, threshold, ts,
 /// severity, metric, op, since.
 std::string to_json(const alert_event& x);
-
-/// A firing alert, for display.
-struct firing_alert {
-  std::string rule;
-  std::string host;
-  double value = 0;
-  int64_t since_ns = 0;
-  alert_severity severity = alert_severity::warning;
-  alert_metric metric = alert_metric::cpu;
-};
 
 /// The rules over every host seen.
 class alert_engine {

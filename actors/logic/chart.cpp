@@ -694,21 +694,132 @@ void translate(fleet_frame& x, float dx, float dy) {
 
 } // namespace
 
+rgb severity_color(alert_severity x) {
+  return x == alert_severity::critical ? rgb{255, 80, 140}
+                                       : rgb{255, 170, 0};
+}
+
+namespace {
+
+value_unit unit_of_metric(alert_metric x) {
+  switch (x) {
+    case alert_metric::cpu:
+    case alert_metric::mem:
+    case alert_metric::gpu:
+      return value_unit::percent;
+    case alert_metric::load1:
+    case alert_metric::load5:
+    case alert_metric::load15:
+      return value_unit::plain;
+    default:
+      return value_unit::bytes_per_s;
+  }
+}
+
+/// The panel whose drawn value `x` is (alert_rules has the same; the
+/// display module links no alerting code).
+std::optional<metric_kind> panel_of_metric(alert_metric x) {
+  switch (x) {
+    case alert_metric::cpu:
+      return metric_kind::cpu;
+    case alert_metric::mem:
+      return metric_kind::mem;
+    case alert_metric::net:
+      return metric_kind::net;
+    case alert_metric::disk:
+      return metric_kind::disk;
+    case alert_metric::load1:
+      return metric_kind::load;
+    case alert_metric::gpu:
+      return metric_kind::gpu;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string short_age(int64_t ns) {
+  auto s = std::max<int64_t>(ns, 0) / 1'000'000'000;
+  if (s < 60)
+    return std::to_string(s) + "s";
+  if (s < 3600)
+    return std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";
+  return std::to_string(s / 3600) + "h" + std::to_string(s / 60 % 60) + "m";
+}
+
+/// The alerts line: what fires, as much as `chars` holds.
+std::string alerts_line(const snapshot& snap, size_t chars) {
+  if (snap.status.alerts_firing == 0)
+    return "alerts: none firing";
+  std::string out = "ALERTS " + std::to_string(snap.status.alerts_firing)
+                    + " firing:";
+  size_t shown = 0;
+  for (auto& a : snap.firing) {
+    std::string item = " " + a.rule + " " + a.host;
+    if (a.rule != "no-data")
+      item += " " + format_value(a.value, unit_of_metric(a.metric));
+    item += " " + short_age(snap.now_ns - a.since_ns);
+    if (out.size() + item.size() + 2 > chars)
+      break;
+    out += (shown++ > 0 ? " |" : "") + item;
+  }
+  if (shown < snap.status.alerts_firing)
+    out += " ...";
+  return out;
+}
+
+/// Thresholds of `kind` across `geo`'s plot, and the series whose host has
+/// an alert firing on that panel's metric marked.
+void mark_alerts(panel_frame& panel, const snapshot& snap) {
+  auto& geo = panel.geometry;
+  const auto& plot = geo.layout.plot;
+  for (auto& t : snap.thresholds) {
+    if (t.panel != panel.kind || !(geo.y_max > 0) || t.value < 0
+        || t.value > geo.y_max)
+      continue;
+    auto y = value_y(plot, t.value, geo.y_max);
+    panel.thresholds.push_back(threshold_mark{y, plot.x, plot.x + plot.w,
+                                              t.label,
+                                              severity_color(t.severity)});
+  }
+  for (auto& a : snap.firing) {
+    auto kind = panel_of_metric(a.metric);
+    if (!kind || *kind != panel.kind)
+      continue;
+    for (auto& s : geo.series)
+      if (s.name == a.host)
+        s.alerting = true;
+  }
+}
+
+} // namespace
+
 frame_geometry build_frame(const snapshot& snap, float width, float height,
                            const chart_style& style, const text_metrics& m) {
   auto zoom = style.zoom;
   frame_geometry out;
+  auto lh = positive_or(m.line_height, 1);
+  auto w = std::isfinite(width) ? std::max(width, 0.0f) : 0.0f;
+  auto full_h = std::isfinite(height) ? std::max(height, 0.0f) : 0.0f;
+  // The alerts line takes the bottom line; the rest is laid out above it.
+  auto h = full_h;
+  if (snap.status.alerting) {
+    h = std::max(full_h - lh, 0.0f);
+    out.alerts = clip({0, h, w, lh}, {0, 0, w, full_h});
+    auto chars = static_cast<size_t>(w / positive_or(m.char_width, 1));
+    out.alerts_text = alerts_line(snap, chars);
+    out.alerts_color = snap.firing.empty()
+                         ? style.foreground
+                         : severity_color(snap.firing.front().severity);
+  }
   if (snap.panels.empty()) {
     auto& panel = out.panels.emplace_back();
-    panel.geometry = build_chart(snap, width, height, style, m);
+    panel.geometry = build_chart(snap, width, h, style, m);
     panel.style = style;
     panel.series = &snap.series;
     out.status = panel.geometry.layout.status;
+    mark_alerts(panel, snap);
     return out;
   }
-  auto w = std::isfinite(width) ? std::max(width, 0.0f) : 0.0f;
-  auto h = std::isfinite(height) ? std::max(height, 0.0f) : 0.0f;
-  auto lh = positive_or(m.line_height, 1);
   out.status = clip({0, h - lh, w, lh}, {0, 0, w, h});
   std::vector<const panel_snapshot*> shown;
   if (zoom > 0)
@@ -739,6 +850,7 @@ frame_geometry build_frame(const snapshot& snap, float width, float height,
     translate(panel.geometry, dx, dy);
     if (panel.fleet.fleet)
       translate(panel.fleet, dx, dy);
+    mark_alerts(panel, snap);
   }
   return out;
 }
@@ -871,6 +983,9 @@ std::string status_text(const viewer_status& x) {
            + " hosts (" + std::to_string(x.refused) + " samples)";
   if (x.filtered > 0)
     out += "  filtered " + std::to_string(x.filtered) + " (--hosts)";
+  if (x.alerting)
+    out += "  alerts " + std::to_string(x.alerts_firing) + " firing ("
+           + std::to_string(x.alert_events) + " events)";
   if (x.skipped > 0)
     out += "  skipped " + std::to_string(x.skipped)
            + " (unknown measurements)";

@@ -158,7 +158,24 @@ struct series_shape {
   std::vector<std::vector<vec2>> segments;
   /// For bar charts: one bar per (smoothed) point, from the 0 % line up.
   std::vector<rect> bars;
+  /// An alert on this panel's metric fires for this series' host: drawn
+  /// thicker, its readout marked "!".
+  bool alerting = false;
 };
+
+/// An alert rule's threshold across a panel's plot.
+struct threshold_mark {
+  float y = 0;
+  float x0 = 0;
+  float x1 = 0;
+  /// "hot > 90", drawn at the line's right end.
+  std::string label;
+  rgb color;
+};
+
+/// Colour of a threshold line and of the alerts line: amber for warning,
+/// a pinkish red for critical (apart from the first series' pure red).
+rgb severity_color(alert_severity x);
 
 /// Everything a renderer needs to draw one frame.
 struct chart_geometry {
@@ -229,6 +246,7 @@ struct panel_frame {
   chart_style style;
   const std::vector<series_snapshot>* series = nullptr;
   fleet_frame fleet;
+  std::vector<threshold_mark> thresholds;
 };
 
 /// The heatmap's colour for `fraction` of the scale (0..1, clamped): dark
@@ -247,6 +265,11 @@ float heat_max(const fleet_snapshot& x, size_t c0, size_t c1, size_t r0,
 struct frame_geometry {
   std::vector<panel_frame> panels;
   rect status;
+  /// With --alert rules: one line under the status line, "alerts: none
+  /// firing" or the firing alerts, most severe and oldest first.
+  rect alerts;
+  std::string alerts_text;
+  rgb alerts_color;
 };
 
 /// The style of `kind`'s panel: `base` with the panel's title, y label,

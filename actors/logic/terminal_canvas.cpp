@@ -246,11 +246,26 @@ void draw_text(braille_canvas& canvas, const panel_frame& panel) {
       break;
     }
     auto& s = series[i];
-    canvas.text(left, row, legend_mark,
+    bool alerting = i < geo.series.size() && geo.series[i].alerting;
+    canvas.text(left, row, alerting ? "!" : legend_mark,
                 series_color(s.color_index, style.palette));
     // Cut at the panel's right edge, so panels side by side stay apart.
     auto room = static_cast<size_t>(std::max(0, cols - left - 3));
     canvas.text(left + 2, row, fit_readout(s, style.unit, room), fg);
+  }
+}
+
+/// Thresholds: every other dot of their row across the plot, the rule's
+/// label at the right end, on the row above.
+void draw_thresholds(braille_canvas& canvas, const panel_frame& panel) {
+  dot_box box{panel.geometry.layout.plot};
+  for (auto& t : panel.thresholds) {
+    auto y = box.y(t.y);
+    for (auto x = box.x0; x <= box.x1; x += 2)
+      canvas.dot(x, y, t.color);
+    auto width = text_width(t.label);
+    auto col = std::max(box.x0 / 2, box.x1 / 2 - width);
+    canvas.text(col, std::max(0, y / 4 - 1), t.label, t.color);
   }
 }
 
@@ -471,7 +486,11 @@ std::string render_terminal_frame(const snapshot& snap, int cols, int rows,
     draw_text(canvas, panel);
     if (panel.fleet.fleet)
       draw_fleet(canvas, panel.fleet, panel.style);
+    draw_thresholds(canvas, panel);
   }
+  if (!frame.alerts_text.empty())
+    canvas.text(0, cell_row(frame.alerts.y), frame.alerts_text,
+                frame.alerts_color);
   canvas.text(0, cell_row(frame.status.y), status_text(snap.status),
               style.foreground);
   return canvas.render(color);

@@ -175,6 +175,9 @@ void validate(const command_line& cl) {
     case command::simulate:
       validate(cl.simulate);
       break;
+    case command::alert:
+      validate(cl.alert, cl.alert_kafka);
+      break;
     case command::broker:
     case command::bench:
       break;
