@@ -302,6 +302,7 @@ prepared_role assemble(std::optional<producer_plan> prod,
     half.alerter = view->alerter;
     if (view->headless && !prod)
       report.label = "kscope alert";
+    report.draws = !view->headless;
     renderer_config draw;
     draw.style = view->style;
     draw.fps = view->window.fps;

@@ -182,7 +182,7 @@ reporter(reporter_actor::stateful_pointer<reporter_state> self,
         std::printf("%s  %s\n", cfg.label.c_str(), line.c_str());
       if (cfg.viewer && s.last_view) {
         std::printf("%s\n", status_text(*s.last_view).c_str());
-        if (s.last_view->screen_p99_ms >= 0)
+        if (cfg.draws && s.last_view->screen_p99_ms >= 0)
           std::printf("%s  sample to screen over the run: p50 %.1f ms, p99 "
                       "%.1f ms, max %.1f ms\n",
                       cfg.label.c_str(), s.last_view->screen_p50_ms,

@@ -39,6 +39,8 @@ struct reporter_config {
   std::optional<std::chrono::milliseconds> duration;
   /// Viewer with no surface: log the viewer status this often (0: never).
   std::chrono::milliseconds log_every{0};
+  /// False for `kscope alert`: no picture, so no sample-to-screen line.
+  bool draws = true;
   /// --snapshot: a PNG that could not be written fails the run.
   bool snapshot = false;
   /// For the line that starts a flush, e.g. "10s".
