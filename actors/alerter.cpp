@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <thread>
 
+#include <pthread.h>
+
 #include "actors/logic/clock.hpp"
 #include "messages/type_ids.hpp"
 
@@ -90,6 +92,9 @@ alerter(alerter_actor::stateful_pointer<alerter_state> self,
     }
     self->send(window, std::move(sum));
   };
+  // A detached actor: this is its own thread. Named, so its CPU can be
+  // told apart (top -H, /proc/PID/task; bench/alert-bench reads it).
+  pthread_setname_np(pthread_self(), "kscope.alerter");
   if (cfg.exec && log) {
     auto sink = caf::actor_cast<caf::actor>(log);
     cfg.exec->set_log([sink](const std::string& line) {
