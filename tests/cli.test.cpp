@@ -155,6 +155,43 @@ TEST_CASE("a malformed or unreadable config file exits 2 with one line "
     std::remove(path.c_str());
 }
 
+TEST_CASE("bad fleet and alert options exit 2 with one line naming the rule "
+          "or value and what was expected") {
+  struct row {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  std::vector<row> rows{
+    {{"view", "--alert", "hot: cpu >> 90"},
+     "invalid --alert 'hot: cpu >> 90': expected a number after the operator"},
+    {{"view", "--alert", "hot cpu > 90"},
+     "invalid --alert 'hot cpu > 90': expected ':' after the name 'hot'"},
+    {{"alert", "--alert", "n: net > 5%"}, "expected a rate like 100MB/s"},
+    {{"run", "--alert", "a: cpu > 1", "--alert", "a: mem > 2"},
+     "expected a name no other rule has ('a' is taken)"},
+    {{"view", "--alert-topic", "alerts"},
+     "--alert-topic needs at least one --alert rule"},
+    {{"view", "--alert-exec", "true"},
+     "--alert-exec needs at least one --alert rule"},
+    {{"alert", "--alert-topic", "bad topic"}, "invalid --alert-topic"},
+    {{"view", "--view", "heatmap"}, "invalid --view 'heatmap'"},
+    {{"view", "--sort", "random"}, "invalid --sort 'random'"},
+    {{"view", "--hosts", "web-("}, "invalid --hosts 'web-('"},
+    {{"view", "--budget", "10"}, "invalid --budget '10'"},
+    {{"view", "--budget", "1000", "-w", "2000"},
+     "--budget 1000 points cannot hold one series of --window 2000 points"},
+    {{"simulate", "--hosts", "0"}, "invalid --hosts '0'"},
+    {{"simulate", "--format", "seed"}, "carries no host name"},
+  };
+  for (auto& r : rows)
+    check_usage_error(r.args, r.says);
+  // The same rules from a config file, as a list.
+  auto bad = config_file("[alert]\nalert = [\"ok: cpu > 1\", \"bad: cpu\"]\n");
+  check_usage_error({"--config", bad, "alert"},
+                    "invalid --alert 'bad: cpu': expected an operator");
+  std::remove(bad.c_str());
+}
+
 TEST_CASE("a config file's bytes never reach the terminal raw: errors quote "
           "a short escaped excerpt and name the line") {
   auto escapes = config_file("[produce]\ninterval = \"1s\"\n"
