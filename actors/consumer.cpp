@@ -135,6 +135,13 @@ consumer(consumer_actor::stateful_pointer<consumer_state> self,
         st.kafka->probe(cfg.probe_timeout_ms);
         now = std::chrono::steady_clock::now();
       }
+      // Reading along: the cluster's answer says which brokers it lists.
+      if (st.kafka->health().state == broker_state::up
+          && now >= st.next_membership) {
+        st.next_membership = now + cfg.membership_interval;
+        st.kafka->probe(cfg.probe_timeout_ms);
+        now = std::chrono::steady_clock::now();
+      }
       if (st.kafka->health().state == broker_state::up
           && now - st.last_heard >= cfg.quiet_probe_interval
           && now >= st.next_probe) {

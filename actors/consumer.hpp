@@ -33,6 +33,10 @@ struct consumer_config {
   /// not answering (stopped, hung), whatever its connections look like.
   std::chrono::milliseconds quiet_probe_interval{5000};
   int quiet_probe_timeout_ms = 2000;
+  /// While up and reading: how often to ask for metadata anyway, waiting up
+  /// to probe_timeout_ms, so that a broker the cluster stops listing (one of
+  /// several stopped or failed) is named in the status.
+  std::chrono::milliseconds membership_interval{5000};
 };
 
 struct consumer_state {
@@ -42,6 +46,7 @@ struct consumer_state {
   consumer_status last_sent;
   std::chrono::steady_clock::time_point next_status;
   std::chrono::steady_clock::time_point next_probe;
+  std::chrono::steady_clock::time_point next_membership;
   state_timer state_age;
   /// When the last record arrived (or the broker last answered a probe).
   std::chrono::steady_clock::time_point last_heard

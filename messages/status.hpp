@@ -12,7 +12,9 @@ namespace kscope {
 enum class broker_state : uint8_t {
   connecting, ///< No broker has answered yet.
   up,         ///< The last request or delivery succeeded.
-  down,       ///< All brokers are down or unreachable; librdkafka retries.
+  down,       ///< All brokers are down or unreachable, or, in a cluster, a
+              ///< broker dropped out or a partition refuses acks=all writes
+              ///< (the error says which); librdkafka retries.
 };
 
 /// Returns "connecting", "up" or "down".

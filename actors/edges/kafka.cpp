@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
+#include <system_error>
 #include <thread>
 
 namespace kscope {
@@ -128,6 +130,120 @@ std::optional<std::string> configure(kafka_config& conf,
 
 } // namespace
 
+// -- the cluster's own view ---------------------------------------------------
+
+namespace {
+
+/// "host:port" of a broker librdkafka names "host:port/id" (or
+/// "proto://host:port/bootstrap").
+std::string address_of(std::string_view name) {
+  if (auto slash = name.rfind('/'); slash != std::string_view::npos)
+    name = name.substr(0, slash);
+  if (auto scheme = name.find("://"); scheme != std::string_view::npos)
+    name.remove_prefix(scheme + 3);
+  return std::string{name};
+}
+
+/// The topic's min.insync.replicas as broker `broker_id` reports it
+/// (DescribeConfigs), or std::nullopt when it does not say (no answer, not
+/// authorized).
+std::optional<int> min_insync_replicas(rd_kafka_t* rk, const char* topic,
+                                       int32_t broker_id, int timeout_ms) {
+  std::unique_ptr<rd_kafka_queue_t, kafka_deleter> queue{
+    rd_kafka_queue_new(rk)};
+  std::unique_ptr<rd_kafka_AdminOptions_t, kafka_deleter> options{
+    rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS)};
+  char errstr[256];
+  if (rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms,
+                                                errstr, sizeof(errstr))
+      != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::nullopt;
+  // librdkafka sends it to the controller the metadata names, which a KRaft
+  // cluster picks at random among its brokers, dead or alive: ask the one
+  // that just answered instead.
+  if (broker_id >= 0
+      && rd_kafka_AdminOptions_set_broker(options.get(), broker_id, errstr,
+                                          sizeof(errstr))
+           != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::nullopt;
+  std::unique_ptr<rd_kafka_ConfigResource_t, kafka_deleter> resource{
+    rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic)};
+  auto* raw = resource.get();
+  rd_kafka_DescribeConfigs(rk, &raw, 1, options.get(), queue.get());
+  std::unique_ptr<rd_kafka_event_t, kafka_deleter> ev{
+    rd_kafka_queue_poll(queue.get(), timeout_ms + 500)};
+  if (!ev || rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::nullopt;
+  const auto* result = rd_kafka_event_DescribeConfigs_result(ev.get());
+  if (result == nullptr)
+    return std::nullopt;
+  size_t n = 0;
+  const auto** resources = rd_kafka_DescribeConfigs_result_resources(result,
+                                                                     &n);
+  for (size_t i = 0; i < n; ++i) {
+    if (rd_kafka_ConfigResource_error(resources[i])
+        != RD_KAFKA_RESP_ERR_NO_ERROR)
+      continue;
+    size_t m = 0;
+    const auto** entries = rd_kafka_ConfigResource_configs(resources[i], &m);
+    for (size_t j = 0; j < m; ++j) {
+      const char* value = rd_kafka_ConfigEntry_value(entries[j]);
+      if (value == nullptr
+          || std::strcmp(rd_kafka_ConfigEntry_name(entries[j]),
+                         "min.insync.replicas")
+               != 0)
+        continue;
+      int x = 0;
+      auto [ptr, ec] = std::from_chars(value, value + std::strlen(value), x);
+      if (ec == std::errc{} && x > 0)
+        return x;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<cluster_answer> ask_cluster(rd_kafka_t* rk,
+                                          rd_kafka_topic_t* topic,
+                                          int timeout_ms) {
+  const rd_kafka_metadata_t* raw = nullptr;
+  if (rd_kafka_metadata(rk, 0, topic, &raw, timeout_ms)
+      != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::nullopt;
+  std::unique_ptr<const rd_kafka_metadata_t, kafka_deleter> md{raw};
+  cluster_answer result;
+  for (int i = 0; i < md->broker_cnt; ++i) {
+    const auto& b = md->brokers[i];
+    std::string host = b.host != nullptr ? b.host : "";
+    if (host.find(':') != std::string::npos)
+      host = "[" + host + "]";
+    result.brokers.push_back(
+      listed_broker{b.id, host + ":" + std::to_string(b.port)});
+  }
+  if (md->orig_broker_name != nullptr)
+    result.from = address_of(md->orig_broker_name);
+  bool short_of_replicas = false;
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    const auto& t = md->topics[i];
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      continue;
+    for (int j = 0; j < t.partition_cnt; ++j) {
+      const auto& p = t.partitions[j];
+      result.partitions.push_back(listed_partition{
+        t.topic, p.id, p.leader, p.replica_cnt, p.isr_cnt});
+      short_of_replicas = short_of_replicas || p.isr_cnt < p.replica_cnt;
+    }
+  }
+  if (short_of_replicas && topic != nullptr) {
+    const char* name = rd_kafka_topic_name(topic);
+    if (auto min = min_insync_replicas(rk, name, md->orig_broker_id,
+                                       timeout_ms))
+      result.min_insync[name] = *min;
+  }
+  return result;
+}
+
 // -- kafka_config -------------------------------------------------------------
 
 kafka_config::kafka_config() : conf_(rd_kafka_conf_new()) {
@@ -225,6 +341,7 @@ void kafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->counters_.delivered;
     self->counters_.state = broker_state::up;
+    self->cluster_.accepted(self->cfg_.topic, msg->partition);
   } else {
     ++self->counters_.failed;
     self->counters_.last_error = std::string{"delivery failed: "}
@@ -249,8 +366,11 @@ void kafka_producer::on_error(rd_kafka_t* rk, int code, const char* reason,
     self->fatal_ = std::move(fatal);
     return;
   }
-  if (is_connection_error(err))
+  if (is_connection_error(err)) {
     self->counters_.state = broker_state::down;
+    self->cluster_.connection_failed(reason,
+                                     std::chrono::steady_clock::now());
+  }
   self->counters_.last_error = reason;
 }
 
@@ -295,9 +415,10 @@ void kafka_producer::produce(std::string_view key, std::string_view payload,
 
 void kafka_producer::poll() {
   rd_kafka_poll(rk_.get(), 0);
+  auto now = std::chrono::steady_clock::now();
   if (answered_) {
     answered_ = false;
-    last_answer_ = std::chrono::steady_clock::now();
+    last_answer_ = now;
   }
   while (!overflow_.empty()) {
     auto& msg = overflow_.front();
@@ -305,10 +426,38 @@ void kafka_producer::poll() {
       break;
     overflow_.pop_front();
   }
+  watch_cluster(now);
+}
+
+void kafka_producer::watch_cluster(std::chrono::steady_clock::time_point now) {
+  using namespace std::chrono_literals;
+  if (asking_.valid()) {
+    if (asking_.wait_for(0s) != std::future_status::ready)
+      return;
+    if (auto answer = asking_.get())
+      cluster_.answered(*answer, now);
+    else
+      cluster_.unanswered();
+  }
+  if (now < next_ask_)
+    return;
+  // Soon again while something is wrong, so its end is seen soon too.
+  bool wrong = counters_.state != broker_state::up || cluster_.troubled();
+  next_ask_ = now + (wrong ? 1s : 5s);
+  try {
+    asking_ = std::async(std::launch::async, ask_cluster, rk_.get(),
+                         rkt_.get(), 1500);
+  } catch (const std::system_error&) {
+    // No thread to spare: ask next time.
+  }
 }
 
 publisher_status kafka_producer::status() const {
   auto result = counters_;
+  if (auto trouble = cluster_.trouble(); !trouble.empty()) {
+    result.state = broker_state::down;
+    result.last_error = std::move(trouble);
+  }
   result.queued = pending();
   if (result.queued > 0)
     result.unanswered_ms = static_cast<uint64_t>(
@@ -481,11 +630,12 @@ bool kafka_consumer::assign() {
 }
 
 bool kafka_consumer::probe(int timeout_ms) {
-  const rd_kafka_metadata_t* md = nullptr;
-  auto err = rd_kafka_metadata(rk_.get(), 0, nullptr, &md, timeout_ms);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+  auto answer = ask_cluster(rk_.get(), nullptr, timeout_ms);
+  if (!answer) {
+    cluster_.unanswered();
     return false;
-  rd_kafka_metadata_destroy(md);
+  }
+  cluster_.answered(*answer, std::chrono::steady_clock::now());
   health_.state = broker_state::up;
   return true;
 }
@@ -528,8 +678,11 @@ void kafka_consumer::on_error(rd_kafka_t* rk, int code, const char* reason,
     self->fatal_ = std::move(fatal);
     return;
   }
-  if (is_connection_error(err))
+  if (is_connection_error(err)) {
     self->health_.state = broker_state::down;
+    self->cluster_.connection_failed(reason,
+                                     std::chrono::steady_clock::now());
+  }
   self->health_.last_error = reason;
 }
 

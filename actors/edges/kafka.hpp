@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "actors/logic/cluster_view.hpp"
 #include "messages/status.hpp"
 
 namespace kscope {
@@ -49,7 +51,30 @@ struct kafka_deleter {
   void operator()(rd_kafka_topic_t* x) const noexcept {
     rd_kafka_topic_destroy(x);
   }
+  void operator()(rd_kafka_queue_t* x) const noexcept {
+    rd_kafka_queue_destroy(x);
+  }
+  void operator()(rd_kafka_event_t* x) const noexcept {
+    rd_kafka_event_destroy(x);
+  }
+  void operator()(const rd_kafka_metadata_t* x) const noexcept {
+    rd_kafka_metadata_destroy(x);
+  }
+  void operator()(rd_kafka_ConfigResource_t* x) const noexcept {
+    rd_kafka_ConfigResource_destroy(x);
+  }
+  void operator()(rd_kafka_AdminOptions_t* x) const noexcept {
+    rd_kafka_AdminOptions_destroy(x);
+  }
 };
+
+/// Asks the cluster for the brokers it lists and, with a `topic`, that
+/// topic's partitions; when one of them has fewer replicas in sync than it
+/// has replicas, also for the topic's min.insync.replicas. Blocks for up to
+/// about twice `timeout_ms`; std::nullopt when no broker answered.
+std::optional<cluster_answer> ask_cluster(rd_kafka_t* rk,
+                                          rd_kafka_topic_t* topic,
+                                          int timeout_ms);
 
 /// A librdkafka configuration whose every property is checked when set.
 class kafka_config {
@@ -93,7 +118,11 @@ struct producer_settings {
 
 /// An idempotent librdkafka producer (acks=all) with delivery reports
 /// counted. Not thread-safe: one actor at a time uses it; it outlives
-/// restarts of that actor so nothing queued is lost.
+/// restarts of that actor so nothing queued is lost. Every few seconds (every
+/// second while something is wrong) it asks the cluster in the background
+/// about its brokers and the topic's partitions (ask_cluster); while the
+/// answer shows trouble (a broker dropped, a partition refusing acks=all
+/// writes; see cluster_view) the status says `down` with that as the error.
 class kafka_producer {
 public:
   /// Creates the producer; returns nullptr and sets `err` to a one-line
@@ -143,6 +172,9 @@ private:
   bool try_produce(std::string_view key, std::string_view payload,
                    int64_t ts_ms);
 
+  /// Takes a finished answer of the cluster; asks again when it is time.
+  void watch_cluster(std::chrono::steady_clock::time_point now);
+
   struct queued_message {
     std::string key;
     std::string payload;
@@ -159,10 +191,15 @@ private:
     = std::chrono::steady_clock::now();
   std::optional<std::string> fatal_;
   std::deque<queued_message> overflow_;
+  cluster_view cluster_;
+  std::chrono::steady_clock::time_point next_ask_;
   // Declared last: destroyed first, while the state its callbacks touch
   // still exists.
   std::unique_ptr<rd_kafka_t, kafka_deleter> rk_;
   std::unique_ptr<rd_kafka_topic_t, kafka_deleter> rkt_;
+  /// The question to the cluster in flight, if any; it uses rk_ and rkt_,
+  /// so it is declared after them and waited for first.
+  std::future<std::optional<cluster_answer>> asking_;
 };
 
 /// Where a consumer without a committed offset starts (`-o`).
@@ -264,13 +301,22 @@ public:
     return n;
   }
 
-  const consumer_health& health() const noexcept {
-    return health_;
+  /// The client's own connection state, unless the cluster's last answer
+  /// shows trouble (a broker dropped or unreachable; see cluster_view):
+  /// then `down` with that as the error.
+  consumer_health health() const {
+    auto result = health_;
+    if (auto trouble = cluster_.trouble(); !trouble.empty()) {
+      result.state = broker_state::down;
+      result.last_error = std::move(trouble);
+    }
+    return result;
   }
 
   /// Asks the cluster for metadata, waiting up to `timeout_ms`; an answer
   /// means a broker is reachable again, so the state goes back to up. A
-  /// quiet topic sends no messages that would say so. Blocks.
+  /// quiet topic sends no messages that would say so. The answer also
+  /// lists the brokers the cluster serves with. Blocks.
   bool probe(int timeout_ms);
 
   /// Marks the broker as not answering (down) with `why`: connections look
@@ -307,6 +353,7 @@ private:
 
   consumer_settings cfg_;
   consumer_health health_;
+  cluster_view cluster_;
   std::optional<std::string> fatal_;
   bool assigned_ = false;
   std::chrono::steady_clock::time_point next_assign_try_;

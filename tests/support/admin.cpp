@@ -8,7 +8,7 @@
 namespace kscope::test {
 
 void create_topic(const std::string& brokers, const std::string& topic,
-                  int partitions) {
+                  int partitions, int replication_factor) {
   char errstr[512];
   auto* conf = rd_kafka_conf_new();
   if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), errstr,
@@ -21,7 +21,8 @@ void create_topic(const std::string& brokers, const std::string& topic,
   std::unique_ptr<rd_kafka_t, void (*)(rd_kafka_t*)> guard{rk,
                                                            rd_kafka_destroy};
   auto* queue = rd_kafka_queue_new(rk);
-  auto* spec = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, errstr,
+  auto* spec = rd_kafka_NewTopic_new(topic.c_str(), partitions,
+                                     replication_factor, errstr,
                                      sizeof(errstr));
   rd_kafka_CreateTopics(rk, &spec, 1, nullptr, queue);
   auto* ev = rd_kafka_queue_poll(queue, 30000);
@@ -44,6 +45,28 @@ void create_topic(const std::string& brokers, const std::string& topic,
   rd_kafka_queue_destroy(queue);
   if (!failure.empty())
     throw std::runtime_error("cannot create topic " + topic + ": " + failure);
+}
+
+int64_t end_offset(const std::string& brokers, const std::string& topic,
+                   int partition, int timeout_ms) {
+  char errstr[512];
+  auto* conf = rd_kafka_conf_new();
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), errstr,
+                        sizeof(errstr))
+      != RD_KAFKA_CONF_OK)
+    throw std::runtime_error(errstr);
+  auto* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  if (rk == nullptr)
+    throw std::runtime_error(errstr);
+  std::unique_ptr<rd_kafka_t, void (*)(rd_kafka_t*)> guard{rk,
+                                                           rd_kafka_destroy};
+  int64_t low = -1;
+  int64_t high = -1;
+  if (rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &low,
+                                       &high, timeout_ms)
+      != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return -1;
+  return high;
 }
 
 int partition_of(const std::string& key, int partitions) {
