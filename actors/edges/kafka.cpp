@@ -144,11 +144,11 @@ std::string address_of(std::string_view name) {
   return std::string{name};
 }
 
-/// The topic's min.insync.replicas as the cluster reports it
+/// The topic's min.insync.replicas as broker `broker_id` reports it
 /// (DescribeConfigs), or std::nullopt when it does not say (no answer, not
 /// authorized).
 std::optional<int> min_insync_replicas(rd_kafka_t* rk, const char* topic,
-                                       int timeout_ms) {
+                                       int32_t broker_id, int timeout_ms) {
   std::unique_ptr<rd_kafka_queue_t, kafka_deleter> queue{
     rd_kafka_queue_new(rk)};
   std::unique_ptr<rd_kafka_AdminOptions_t, kafka_deleter> options{
@@ -157,6 +157,14 @@ std::optional<int> min_insync_replicas(rd_kafka_t* rk, const char* topic,
   if (rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms,
                                                 errstr, sizeof(errstr))
       != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::nullopt;
+  // librdkafka sends it to the controller the metadata names, which a KRaft
+  // cluster picks at random among its brokers, dead or alive: ask the one
+  // that just answered instead.
+  if (broker_id >= 0
+      && rd_kafka_AdminOptions_set_broker(options.get(), broker_id, errstr,
+                                          sizeof(errstr))
+           != RD_KAFKA_RESP_ERR_NO_ERROR)
     return std::nullopt;
   std::unique_ptr<rd_kafka_ConfigResource_t, kafka_deleter> resource{
     rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic)};
@@ -229,7 +237,8 @@ std::optional<cluster_answer> ask_cluster(rd_kafka_t* rk,
   }
   if (short_of_replicas && topic != nullptr) {
     const char* name = rd_kafka_topic_name(topic);
-    if (auto min = min_insync_replicas(rk, name, timeout_ms))
+    if (auto min = min_insync_replicas(rk, name, md->orig_broker_id,
+                                       timeout_ms))
       result.min_insync[name] = *min;
   }
   return result;
