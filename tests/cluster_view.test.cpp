@@ -152,6 +152,23 @@ TEST_CASE("a partition with fewer replicas in sync than min.insync.replicas "
   }
 }
 
+TEST_CASE("a partition that took a write since the last answer no longer "
+          "counts as refusing writes") {
+  cluster_view view;
+  auto x = three_brokers();
+  x.partitions = {{"metrics", 0, 2, 3, 1}, {"metrics", 1, 2, 3, 1}};
+  x.min_insync["metrics"] = 2;
+  view.answered(x, t0);
+  view.accepted("metrics", 1);
+  view.accepted("other", 0);
+  CHECK(view.trouble()
+        == "topic metrics partition 0 has 1 of 3 replicas in sync, fewer "
+           "than min.insync.replicas=2: its leader refuses acks=all writes "
+           "(NOT_ENOUGH_REPLICAS)");
+  view.accepted("metrics", 0);
+  CHECK(view.trouble().empty());
+}
+
 TEST_CASE("a partition without a leader is named") {
   cluster_view view;
   auto x = three_brokers();

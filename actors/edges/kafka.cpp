@@ -341,6 +341,7 @@ void kafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->counters_.delivered;
     self->counters_.state = broker_state::up;
+    self->cluster_.accepted(self->cfg_.topic, msg->partition);
   } else {
     ++self->counters_.failed;
     self->counters_.last_error = std::string{"delivery failed: "}

@@ -1,5 +1,6 @@
 #include "actors/logic/cluster_view.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -82,19 +83,29 @@ void cluster_view::answered(const cluster_answer& x, clock::time_point now) {
     auto where = "topic " + p.topic + " partition "
                  + std::to_string(p.partition);
     if (p.leader < 0) {
-      refusing_.push_back(where + " has no leader");
+      refusing_.push_back({p.topic, p.partition, where + " has no leader"});
       continue;
     }
     auto min = x.min_insync.find(p.topic);
     if (min != x.min_insync.end() && p.in_sync < min->second)
-      refusing_.push_back(where + " has " + std::to_string(p.in_sync) + " of "
-                          + std::to_string(p.replicas)
-                          + " replicas in sync, fewer than "
-                            "min.insync.replicas="
-                          + std::to_string(min->second)
-                          + ": its leader refuses acks=all writes "
-                            "(NOT_ENOUGH_REPLICAS)");
+      refusing_.push_back({p.topic, p.partition,
+                           where + " has " + std::to_string(p.in_sync)
+                             + " of " + std::to_string(p.replicas)
+                             + " replicas in sync, fewer than "
+                               "min.insync.replicas="
+                             + std::to_string(min->second)
+                             + ": its leader refuses acks=all writes "
+                               "(NOT_ENOUGH_REPLICAS)"});
   }
+}
+
+void cluster_view::accepted(std::string_view topic, int32_t partition) {
+  refusing_.erase(std::remove_if(refusing_.begin(), refusing_.end(),
+                                 [&](const refusing& x) {
+                                   return x.partition == partition
+                                          && x.topic == topic;
+                                 }),
+                  refusing_.end());
 }
 
 std::string cluster_view::trouble() const {
@@ -107,7 +118,7 @@ std::string cluster_view::trouble() const {
     result += part;
   };
   if (!refusing_.empty()) {
-    add(refusing_.front());
+    add(refusing_.front().why);
     if (refusing_.size() > 1)
       result += " (and " + std::to_string(refusing_.size() - 1)
                 + " more partitions)";

@@ -66,6 +66,10 @@ public:
   /// The cluster answered a metadata request.
   void answered(const cluster_answer& x, clock::time_point now);
 
+  /// A write to `partition` of `topic` was acknowledged: whatever the last
+  /// answer said, it takes writes now.
+  void accepted(std::string_view topic, int32_t partition);
+
   /// A metadata request went unanswered. After `max_misses` in a row,
   /// trouble() is empty until the next answer: the picture is stale, and
   /// the client's own connection state tells more.
@@ -101,8 +105,15 @@ private:
   std::map<int32_t, std::string> dropped_;
   /// Brokers a connection failed to, not yet seen back.
   std::map<int32_t, suspect> suspects_;
-  /// Partitions of the latest answer that take no acks=all writes, said.
-  std::vector<std::string> refusing_;
+  /// A partition that takes no acks=all writes, and why.
+  struct refusing {
+    std::string topic;
+    int32_t partition;
+    std::string why;
+  };
+
+  /// Partitions of the latest answer that take no acks=all writes.
+  std::vector<refusing> refusing_;
   size_t listed_ = 0;
 };
 
