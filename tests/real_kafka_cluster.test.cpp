@@ -269,11 +269,7 @@ std::string broker_lines(const std::string& output) {
   std::string line;
   std::string result;
   while (std::getline(in, line))
-    if (line.find("broker disconnected") != std::string::npos
-        || line.find("broker reconnected") != std::string::npos
-        || line.find("cannot reach") != std::string::npos
-        || line.find("broker down") != std::string::npos
-        || line.find("broker up") != std::string::npos)
+    if (line.find("broker") != std::string::npos)
       result += "  " + line + "\n";
   return result;
 }
