@@ -407,8 +407,8 @@ int serve_broker(const broker_options& opts,
       return exit_failure;
     }
   }
-  std::printf("%s\n", broker->bootstrap().c_str());
-  std::fflush(stdout);
+  // The file first: whoever waits for the address on stdout may read the
+  // file next (a test did, and read it empty under a sanitizer's slowdown).
   if (!opts.bootstrap_file.empty()) {
     auto tmp = opts.bootstrap_file + ".tmp";
     std::ofstream out{tmp, std::ios::trunc};
@@ -419,6 +419,8 @@ int serve_broker(const broker_options& opts,
       return exit_failure;
     }
   }
+  std::printf("%s\n", broker->bootstrap().c_str());
+  std::fflush(stdout);
   std::string topics;
   for (const auto& topic : opts.topics)
     topics += (topics.empty() ? "" : ", ") + topic;
