@@ -181,11 +181,11 @@ std::optional<int> prepare_alerts(const view_options& opts,
     cfg.exec = std::make_shared<alert_exec>(opts.alert_exec,
                                             opts.alert_exec_timeout, nullptr);
   for (auto& rule : opts.alerts)
-    if (auto panel = panel_of(rule.metric)) {
+    if (auto panel = metric_kind::cpu; panel_of(rule.metric, panel)) {
       char value[32];
       std::snprintf(value, sizeof(value), "%g", rule.threshold);
       plan.window.thresholds.push_back(
-        threshold_line{*panel, rule.threshold,
+        threshold_line{panel, rule.threshold,
                        rule.name + " " + to_string(rule.op) + " " + value,
                        rule.severity});
     }

@@ -35,6 +35,34 @@ constexpr size_t alert_metric_count = 12;
 
 enum class alert_severity : uint8_t { warning, critical };
 
+/// The panel whose drawn value `x` is (a rule's threshold is drawn there);
+/// false for a part (net.recv, disk.write) and load5/load15, which no panel
+/// draws.
+inline bool panel_of(alert_metric x, metric_kind& out) {
+  switch (x) {
+    case alert_metric::cpu:
+      out = metric_kind::cpu;
+      return true;
+    case alert_metric::mem:
+      out = metric_kind::mem;
+      return true;
+    case alert_metric::net:
+      out = metric_kind::net;
+      return true;
+    case alert_metric::disk:
+      out = metric_kind::disk;
+      return true;
+    case alert_metric::load1:
+      out = metric_kind::load;
+      return true;
+    case alert_metric::gpu:
+      out = metric_kind::gpu;
+      return true;
+    default:
+      return false;
+  }
+}
+
 /// The values of one host at one instant, by alert_metric; NaN where the
 /// sample held nothing (or no rate yet). The window sends these to the
 /// alerter: the rates of counters are computed once, there.

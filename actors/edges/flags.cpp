@@ -29,6 +29,32 @@ void add_kafka_options(CLI::App& cmd, kafka_options& opts,
     ->allow_extra_args(false);
 }
 
+namespace {
+
+/// A duration for an optional setting (--duration): set when given.
+std::optional<std::optional<millis>>
+parse_optional_duration(const std::string& text) {
+  if (auto x = parse_duration(text))
+    return std::optional<millis>{*x};
+  return std::nullopt;
+}
+
+/// --hosts REGEX into opts.hosts, refused with what is wrong.
+void add_hosts_option(CLI::App& cmd, view_options& opts,
+                      const std::string& help) {
+  cmd.add_option_function<std::string>(
+    "--hosts",
+    [&opts](const std::string& text) {
+      std::string why;
+      opts.hosts = parse_host_pattern(text, why);
+      if (!opts.hosts)
+        refuse("invalid --hosts '" + excerpt(text) + "': expected " + why);
+    },
+    help);
+}
+
+} // namespace
+
 void add_produce_options(CLI::App& cmd, produce_options& opts,
                          const std::string& default_brokers) {
   add_kafka_options(cmd, opts.kafka, default_brokers);
@@ -140,11 +166,7 @@ void add_simulate_options(CLI::App& cmd, simulate_options& opts) {
   typed(cmd, "-c,--count", opts.count, whole_number, "a whole number >= 0",
         "Stop after N samples per host; exit 0 only if all were delivered");
   typed(cmd, "--duration", opts.duration,
-        [](const std::string& text) -> std::optional<std::optional<millis>> {
-          if (auto x = parse_duration(text))
-            return std::optional<millis>{*x};
-          return std::nullopt;
-        },
+        parse_optional_duration,
         duration_hint, "Stop after this long");
   typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
         duration_hint, "Longest wait for queued messages on shutdown")
@@ -200,22 +222,11 @@ void add_headless_options(CLI::App& cmd, view_options& opts) {
         "Leave out (and count) samples stamped further than this from "
         "this machine's clock")
     ->default_str("5m");
-  cmd.add_option_function<std::string>(
-    "--hosts",
-    [&opts](const std::string& text) {
-      std::string why;
-      opts.hosts = parse_host_pattern(text, why);
-      if (!opts.hosts)
-        refuse("invalid --hosts '" + excerpt(text) + "': expected " + why);
-    },
-    "Watch only hosts this regular expression matches (anywhere in the "
-    "name)");
+  add_hosts_option(cmd, opts,
+                   "Watch only hosts this regular expression matches "
+                   "(anywhere in the name)");
   typed(cmd, "--duration", opts.duration,
-        [](const std::string& text) -> std::optional<std::optional<millis>> {
-          if (auto x = parse_duration(text))
-            return std::optional<millis>{*x};
-          return std::nullopt;
-        },
+        parse_optional_duration,
         duration_hint, "Stop after this long");
   typed(cmd, "--flush-timeout", opts.flush_timeout, parse_duration,
         duration_hint, "Longest wait for the alert topic's messages on "
@@ -276,16 +287,9 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
         "current, average or name",
         "Fleet view's host order: current, average or name (key o cycles)")
     ->default_str("current");
-  cmd.add_option_function<std::string>(
-    "--hosts",
-    [&opts](const std::string& text) {
-      std::string why;
-      opts.hosts = parse_host_pattern(text, why);
-      if (!opts.hosts)
-        refuse("invalid --hosts '" + excerpt(text) + "': expected " + why);
-    },
-    "Keep only hosts this regular expression matches (anywhere in the "
-    "name), e.g. '^web-'");
+  add_hosts_option(cmd, opts,
+                   "Keep only hosts this regular expression matches "
+                   "(anywhere in the name), e.g. '^web-'");
   typed(cmd, "--budget", opts.budget, number_in<size_t>(1000, 1'000'000'000),
         "1000..1000000000 points",
         "Most points held across all series and panels (16 bytes each); "
@@ -305,11 +309,7 @@ void add_display_options(CLI::App& cmd, view_options& opts, bool with_count) {
     typed(cmd, "--count", opts.count, whole_number, "a whole number >= 0",
           "Stop after receiving N samples (exit 1 if fewer arrive)");
   typed(cmd, "--duration", opts.duration,
-        [](const std::string& text) -> std::optional<std::optional<millis>> {
-          if (auto x = parse_duration(text))
-            return std::optional<millis>{*x};
-          return std::nullopt;
-        },
+        parse_optional_duration,
         duration_hint, "Stop after this long");
   cmd.add_option("--csv", opts.csv,
                  "Append every received sample to this CSV file, one row "

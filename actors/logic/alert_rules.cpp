@@ -144,25 +144,6 @@ std::optional<alert_metric> parse_alert_metric(std::string_view x) {
   return std::nullopt;
 }
 
-std::optional<metric_kind> panel_of(alert_metric x) {
-  switch (x) {
-    case alert_metric::cpu:
-      return metric_kind::cpu;
-    case alert_metric::mem:
-      return metric_kind::mem;
-    case alert_metric::net:
-      return metric_kind::net;
-    case alert_metric::disk:
-      return metric_kind::disk;
-    case alert_metric::load1:
-      return metric_kind::load;
-    case alert_metric::gpu:
-      return metric_kind::gpu;
-    default:
-      return std::nullopt;
-  }
-}
-
 const char* to_string(alert_op x) {
   switch (x) {
     case alert_op::gt:

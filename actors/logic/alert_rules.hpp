@@ -30,9 +30,6 @@ const char* to_string(alert_metric x);
 /// Also takes "load" for load1.
 std::optional<alert_metric> parse_alert_metric(std::string_view x);
 
-/// The panel whose drawn value `x` is (its threshold is drawn there), or
-/// none for a part (net.recv) or load5/load15.
-std::optional<metric_kind> panel_of(alert_metric x);
 
 enum class alert_op : uint8_t { gt, ge, lt, le };
 

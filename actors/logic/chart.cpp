@@ -716,27 +716,6 @@ value_unit unit_of_metric(alert_metric x) {
   }
 }
 
-/// The panel whose drawn value `x` is (alert_rules has the same; the
-/// display module links no alerting code).
-std::optional<metric_kind> panel_of_metric(alert_metric x) {
-  switch (x) {
-    case alert_metric::cpu:
-      return metric_kind::cpu;
-    case alert_metric::mem:
-      return metric_kind::mem;
-    case alert_metric::net:
-      return metric_kind::net;
-    case alert_metric::disk:
-      return metric_kind::disk;
-    case alert_metric::load1:
-      return metric_kind::load;
-    case alert_metric::gpu:
-      return metric_kind::gpu;
-    default:
-      return std::nullopt;
-  }
-}
-
 std::string short_age(int64_t ns) {
   auto s = std::max<int64_t>(ns, 0) / 1'000'000'000;
   if (s < 60)
@@ -782,8 +761,8 @@ void mark_alerts(panel_frame& panel, const snapshot& snap) {
                                               severity_color(t.severity)});
   }
   for (auto& a : snap.firing) {
-    auto kind = panel_of_metric(a.metric);
-    if (!kind || *kind != panel.kind)
+    auto kind = metric_kind::cpu;
+    if (!panel_of(a.metric, kind) || kind != panel.kind)
       continue;
     for (auto& s : geo.series)
       if (s.name == a.host)
